@@ -1,0 +1,295 @@
+"""Create, read, update, delete and search one kind of record.
+
+Every write is validated by the record's form definition and lands together with its outbox entry in
+one transaction: a record is never saved without the change that will sync it, nor the reverse.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from relay_app.forms import FieldError, Form, form_for
+from relay_app.i18n import _
+from relay_app.services.errors import NotFound, ValidationFailed
+from relay_app.services.outbox import device_identity, record_change
+from relay_app.store.database import Database
+from relay_app.store.models import RECORD_MODELS, SyncedRecord
+from relay_app.store.search import match_expression, restrict_to_matches
+from relay_app.store.types import utc_now
+
+if TYPE_CHECKING:
+    from relay_app.services.importing import ImportReport
+    from relay_app.transfer.reading import SourceRow
+
+Filters = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as plain data: what widgets, the CLI and exports get, never an ORM object."""
+
+    kind: str
+    id: str
+    values: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+    base_version: int | None
+    dirty_fields: tuple[str, ...]
+    summary: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            **form_for(self.kind).to_json(self.values),
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return True
+
+
+class RecordService:
+    """The operations on one record kind (``partners``, ``practices``, ``forums``, ``registrations``)."""
+
+    def __init__(self, database: Database, kind: str) -> None:
+        self.database = database
+        self.kind = kind
+        self.form: Form = form_for(kind)
+        self.model: type[SyncedRecord] = RECORD_MODELS[kind]
+        self._fields = self.form.field_names()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def view(self, row: SyncedRecord) -> RecordView:
+        values = {name: getattr(row, name) for name in self._fields}
+        return RecordView(
+            kind=self.kind,
+            id=row.id,
+            values=values,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            deleted=row.deleted,
+            base_version=row.base_version,
+            dirty_fields=tuple(row.dirty_fields or ()),
+            summary=self.form.summary(values),
+        )
+
+    def get(self, record_id: str, *, include_deleted: bool = False) -> RecordView:
+        with self.database.read() as session:
+            return self.view(self._row(session, record_id, include_deleted=include_deleted))
+
+    def list(
+        self,
+        search: str | None = None,
+        filters: Filters | None = None,
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[RecordView]:
+        statement = self._query(search, filters)
+        if statement is None:
+            return []
+        if order_by is not None:
+            column = getattr(self.model, self._checked_field(order_by))
+            statement = statement.order_by(None).order_by(column.desc() if descending else column.asc())
+        elif search is None or match_expression(search) is None:
+            statement = statement.order_by(self.model.row_id)
+        statement = statement.offset(offset)
+        if limit is not None:
+            statement = statement.limit(limit)
+        with self.database.read() as session:
+            return [self.view(row) for row in session.scalars(statement)]
+
+    def count(self, search: str | None = None, filters: Filters | None = None) -> int:
+        statement = self._query(search, filters)
+        if statement is None:
+            return 0
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+        with self.database.read() as session:
+            return session.scalar(counted) or 0
+
+    def _query(self, search: str | None, filters: Filters | None) -> Any:
+        statement = select(self.model).where(self.model.deleted.is_(False))
+        for name, wanted in (filters or {}).items():
+            column = getattr(self.model, self._checked_field(name))
+            if isinstance(wanted, list | tuple | set | frozenset):
+                statement = statement.where(column.in_(list(wanted)))
+            else:
+                statement = statement.where(column == wanted)
+        if search is not None and search.strip():
+            expression = match_expression(search)
+            if expression is None:
+                return None  # only punctuation typed: nothing can match
+            statement = restrict_to_matches(statement, self.model, expression)
+        return statement
+
+    def _checked_field(self, name: str) -> str:
+        if name not in self._fields and name not in ("created_at", "updated_at"):
+            raise ValueError(f"{self.kind} has no field {name!r}")
+        return name
+
+    def _row(self, session: Session, record_id: str, *, include_deleted: bool = False) -> SyncedRecord:
+        row = session.scalars(select(self.model).where(self.model.id == record_id)).one_or_none()
+        if row is None or (row.deleted and not include_deleted):
+            raise NotFound(self.kind, record_id)
+        return row
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def create(self, values: Mapping[str, Any]) -> RecordView:
+        requested_id = values.get("id")
+        cleaned = self.validated(values)
+        with self.database.write() as session:
+            row = self.insert(session, cleaned, requested_id=str(requested_id) if requested_id else None)
+            return self.view(row)
+
+    def update(self, record_id: str, changes: Mapping[str, Any]) -> RecordView:
+        with self.database.write() as session:
+            row = self._row(session, record_id)
+            current = {name: getattr(row, name) for name in self._fields}
+            changes = {key: value for key, value in changes.items() if key != "id"}
+            cleaned = self.validated({**current, **changes})
+            self.apply(session, row, cleaned)
+            return self.view(row)
+
+    def delete(self, record_id: str) -> None:
+        """Tombstone the record: it disappears from lists and the deletion syncs."""
+        with self.database.write() as session:
+            row = self._row(session, record_id)
+            now = utc_now()
+            row.deleted = True
+            row.deleted_at = now
+            row.updated_at = now
+            record_change(session, self.kind, row.id, "delete")
+
+    def restore(self, record_id: str) -> RecordView:
+        """Undo a delete: the record comes back with all its values."""
+        with self.database.write() as session:
+            row = self._row(session, record_id, include_deleted=True)
+            if row.deleted:
+                row.deleted = False
+                row.deleted_at = None
+                row.updated_at = utc_now()
+                record_change(session, self.kind, row.id, "upsert", row.dirty_fields or ())
+            return self.view(row)
+
+    def import_rows(
+        self,
+        rows: Sequence[SourceRow],
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportReport:
+        from relay_app.services.importing import import_rows
+
+        return import_rows(self, rows, dry_run=dry_run, progress=progress)
+
+    # -- building blocks shared with imports ---------------------------------------------------------
+
+    def validated(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The cleaned values, or ``ValidationFailed`` with every problem found."""
+        result = self.form.validate(values)
+        errors = list(result.errors)
+        if result.ok:
+            errors.extend(self.reference_errors([result.cleaned]))
+        if errors:
+            raise ValidationFailed(errors)
+        return result.cleaned
+
+    def reference_errors(self, records: Sequence[Mapping[str, Any]]) -> list[FieldError]:
+        """Errors for references to records that do not exist here (one per record and field)."""
+        return [error for per_record in self.reference_errors_by_record(records) for error in per_record]
+
+    def reference_errors_by_record(self, records: Sequence[Mapping[str, Any]]) -> list[list[FieldError]]:
+        found: list[list[FieldError]] = [[] for _ in records]
+        for field in self.form.fields:
+            if field.reference is None:
+                continue
+            wanted = {record[field.name] for record in records if record.get(field.name)}
+            existing = self._existing_ids(field.reference, wanted)
+            for index, record in enumerate(records):
+                value = record.get(field.name)
+                if value and value not in existing:
+                    found[index].append(
+                        FieldError(
+                            field=field.name,
+                            code="invalid_reference",
+                            message=_("{field}: no such record ({id}).").format(
+                                field=_(field.label), id=value
+                            ),
+                            params={"id": value},
+                        )
+                    )
+        return found
+
+    def _existing_ids(self, kind: str, wanted: Iterable[str]) -> set[str]:
+        model = RECORD_MODELS[kind]
+        wanted = list(wanted)
+        existing: set[str] = set()
+        with self.database.read() as session:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                existing.update(
+                    session.scalars(
+                        select(model.id).where(model.id.in_(chunk), model.deleted.is_(False))
+                    )
+                )
+        return existing
+
+    def insert(
+        self, session: Session, cleaned: Mapping[str, Any], requested_id: str | None = None
+    ) -> SyncedRecord:
+        if requested_id is not None and not is_uuid(requested_id):
+            raise ValidationFailed(
+                [FieldError(field="id", code="invalid_reference",
+                            message=_("The id must be a UUID."), params={})]
+            )
+        if requested_id is not None and session.scalar(
+            select(self.model.row_id).where(self.model.id == requested_id)
+        ):
+            raise ValidationFailed(
+                [FieldError(field="id", code="duplicate_id",
+                            message=_("A record with this id already exists."), params={})]
+            )
+        now = utc_now()
+        changed = [name for name in self._fields if cleaned.get(name) not in (None, [], "")]
+        row = self.model(
+            id=requested_id or str(uuid.uuid4()),
+            created_at=now,
+            updated_at=now,
+            deleted=False,
+            origin_device=device_identity(session).device_id,
+            base_version=None,
+            dirty_fields=changed,
+            **cleaned,
+        )
+        session.add(row)
+        record_change(session, self.kind, row.id, "upsert", changed)
+        return row
+
+    def apply(self, session: Session, row: SyncedRecord, cleaned: Mapping[str, Any]) -> list[str]:
+        """Write the fields that really changed; no change, no outbox entry. Returns their names."""
+        changed = [name for name in self._fields if getattr(row, name) != cleaned.get(name)]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(row, name, cleaned.get(name))
+        row.updated_at = utc_now()
+        row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(changed))
+        record_change(session, self.kind, row.id, "upsert", changed)
+        return changed

@@ -1,0 +1,193 @@
+"""The local SQLite schema as SQLAlchemy 2 typed models.
+
+Every synced record table shares :class:`SyncedRecord`: a UUID made on the device, timestamps for
+display, a tombstone flag, the server version the record was last synced at (``base_version``) and the
+fields changed locally since then (``dirty_fields``) - what a field-level three-way merge needs.
+``row_id`` is an explicit integer primary key so SQLite rowids stay stable across VACUUM: the full-text
+index (external-content FTS5) refers to records by it.
+
+References between records (a practice's partner, a registration's forum) are plain columns checked by
+the services, not foreign keys: a sync page may deliver a registration before the forum it belongs to.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from relay_app.store.types import UTCDateTime, utc_now
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
+
+
+class SyncedRecord:
+    """Columns shared by every record that syncs with the central platform."""
+
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    deleted_at: Mapped[datetime | None]
+    origin_device: Mapped[str | None] = mapped_column(String(36))
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    dirty_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Partner(SyncedRecord, Base):
+    __tablename__ = "partners"
+
+    name: Mapped[str] = mapped_column(String(200))
+    acronym: Mapped[str | None] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(20))
+    college: Mapped[str] = mapped_column(String(40), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    city: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    website: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    activities: Mapped[str | None] = mapped_column(Text)
+    interests: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+
+
+class Practice(SyncedRecord, Base):
+    __tablename__ = "practices"
+
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    tutorial_steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    conceptual_basis: Mapped[str | None] = mapped_column(String(40))
+    land_use: Mapped[str] = mapped_column(String(40), index=True)
+    category: Mapped[str] = mapped_column(String(60), index=True)
+    climate_zone: Mapped[str | None] = mapped_column(String(40), index=True)
+    soil_group: Mapped[str | None] = mapped_column(String(2))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    area_ha: Mapped[float | None] = mapped_column(Float)
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    soc_before_t_ha: Mapped[float | None] = mapped_column(Float)
+    soc_after_t_ha: Mapped[float | None] = mapped_column(Float)
+    soc_depth_cm: Mapped[float | None] = mapped_column(Float)
+    soc_years: Mapped[float | None] = mapped_column(Float)
+    soc_method: Mapped[str | None] = mapped_column(String(500))
+    costs: Mapped[str | None] = mapped_column(Text)
+    co_benefits: Mapped[str | None] = mapped_column(Text)
+    references: Mapped[str | None] = mapped_column(Text)
+    partner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class Forum(SyncedRecord, Base):
+    __tablename__ = "forums"
+
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    city: Mapped[str | None] = mapped_column(String(100))
+    venue: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Registration(SyncedRecord, Base):
+    __tablename__ = "registrations"
+
+    forum_id: Mapped[str] = mapped_column(String(36), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    college: Mapped[str | None] = mapped_column(String(40))
+    country: Mapped[str | None] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(40))
+    travel_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="registered", index=True)
+    checked_in_at: Mapped[datetime | None]
+    checked_in_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class Attachment(SyncedRecord, Base):
+    """A photo or document owned by a record; the bytes live in the data dir under their sha256."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_owner", "owner_kind", "owner_id"),)
+
+    owner_kind: Mapped[str] = mapped_column(String(20))
+    owner_id: Mapped[str] = mapped_column(String(36))
+    role: Mapped[str] = mapped_column(String(20))  # logo, poster, photo
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    caption: Mapped[str | None] = mapped_column(Text)
+
+
+class PendingChange(Base):
+    """The outbox: one row per record with unsent local changes, coalesced.
+
+    Each coalescing edit takes a fresh ``seq`` from the device counter, so the server can tell a replay
+    of a change it already applied (same device, same seq) from a newer edit of the same record.
+    """
+
+    __tablename__ = "pending_changes"
+    __table_args__ = (UniqueConstraint("kind", "record_id", name="uq_pending_changes_record"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    op: Mapped[str] = mapped_column(String(10))  # upsert | delete
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+
+
+class DeviceIdentity(Base):
+    """This installation's identity, made once, and its change sequence counter."""
+
+    __tablename__ = "device_identity"
+
+    singleton: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    device_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncState(Base):
+    """Small key/value facts about sync (pull cursor, server URL, last success)."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+RECORD_MODELS: dict[str, type[SyncedRecord]] = {
+    "partners": Partner,
+    "practices": Practice,
+    "forums": Forum,
+    "registrations": Registration,
+}

@@ -1,0 +1,118 @@
+"""Upgrading a database made by an earlier revision keeps every row (and makes a backup first).
+
+The data is written with raw SQL of the FIRST revision's schema, then the file is upgraded one revision
+at a time to head; after each step the rows must still be there, and at head the services must read and
+find them. New revisions keep this test meaningful without changes here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+from relay_app.config import resolve_paths
+from relay_app.services import open_services
+from relay_app.store.migrate import _config, current_revision, head_revision, upgrade_database
+
+PARTNER_ID = "7d1c1a38-3a55-4d4c-9d38-8a2e4f0f3b11"
+PRACTICE_ID = "0c8a9a60-5a7d-4d9e-8b1f-2f6a8e5d7c22"
+STAMP = "2025-01-02T03:04:05.000000+00:00"
+SYNC_COLUMNS = "id, created_at, updated_at, deleted, origin_device, base_version, dirty_fields"
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(_config())
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+def _fill_first_revision(database: Path) -> None:
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute(
+            f"INSERT INTO partners ({SYNC_COLUMNS}, name, kind, college, country, region, languages, status)"
+            " VALUES (?, ?, ?, 0, 'dev', 3, '[\"name\"]', ?, 'member', 'research_education', 'FR',"
+            " 'western_europe', '[\"fr\"]', 'active')",
+            (PARTNER_ID, STAMP, STAMP, "Laboratoire d'écologie des sols"),
+        )
+        connection.execute(
+            f"INSERT INTO practices ({SYNC_COLUMNS}, title, tutorial_steps, land_use, category, country,"
+            " soc_before_t_ha, soc_after_t_ha, partner_id)"
+            " VALUES (?, ?, ?, 0, 'dev', NULL, '[]', ?, '[\"Semer\"]', 'cropland', 'agroforestry', 'FR',"
+            " 40.0, 42.0, ?)",
+            (PRACTICE_ID, STAMP, STAMP, "Couverts végétaux et séquestration", PARTNER_ID),
+        )
+        connection.execute(
+            "INSERT INTO pending_changes (kind, record_id, seq, op, fields, created_at, updated_at, attempts)"
+            " VALUES ('practices', ?, 1, 'upsert', '[\"title\"]', ?, ?, 0)",
+            (PRACTICE_ID, STAMP, STAMP),
+        )
+        connection.execute(
+            "INSERT INTO device_identity (singleton, device_id, created_at, last_seq)"
+            " VALUES (1, 'b5f0a3e2-1111-4c1e-9c55-0a0b0c0d0e0f', ?, 1)",
+            (STAMP,),
+        )
+    connection.close()
+
+
+def _counts(database: Path) -> dict[str, int]:
+    connection = sqlite3.connect(database)
+    try:
+        return {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("partners", "practices", "pending_changes", "device_identity")
+        }
+    finally:
+        connection.close()
+
+
+def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
+    paths = resolve_paths(tmp_path)
+    revisions = _revisions()
+    assert revisions[-1] == head_revision()
+    upgrade_database(paths.database, paths.backups, revision=revisions[0])
+    _fill_first_revision(paths.database)
+    expected = _counts(paths.database)
+    assert expected == {"partners": 1, "practices": 1, "pending_changes": 1, "device_identity": 1}
+
+    for revision in revisions[1:]:
+        assert upgrade_database(paths.database, paths.backups, revision=revision) == revision
+        assert _counts(paths.database) == expected, f"rows lost upgrading to {revision}"
+    assert current_revision(paths.database) == head_revision()
+    if len(revisions) > 1:
+        assert list(paths.backups.glob("*.sqlite3")), "no backup was made before upgrading"
+
+    with open_services(paths) as services:
+        practice = services.records("practices").get(PRACTICE_ID)
+        assert practice.values["title"] == "Couverts végétaux et séquestration"
+        assert practice.values["tutorial_steps"] == ["Semer"]
+        assert practice.values["partner_id"] == PARTNER_ID
+        partner = services.records("partners").get(PARTNER_ID)
+        assert partner.base_version == 3
+        # Rows stored before the search index existed are searchable after the upgrade.
+        found = services.records("practices").list(search="sequestration")
+        assert [record.id for record in found] == [PRACTICE_ID]
+        status = services.status()
+        assert status.pending_changes == 1
+        assert status.device_id == "b5f0a3e2-1111-4c1e-9c55-0a0b0c0d0e0f"
+
+
+def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
+    paths = resolve_paths(tmp_path)
+    revisions = _revisions()
+    upgrade_database(paths.database, paths.backups, revision=revisions[0])
+    _fill_first_revision(paths.database)
+    if len(revisions) == 1:
+        return
+    upgrade_database(paths.database, paths.backups)
+    (backup,) = paths.backups.glob("*.sqlite3")
+    assert _counts(backup)["partners"] == 1
+    assert current_revision(backup) == revisions[0]
+
+
+def test_upgrade_of_current_database_is_a_no_op(tmp_path: Path) -> None:
+    paths = resolve_paths(tmp_path)
+    upgrade_database(paths.database, paths.backups)
+    upgrade_database(paths.database, paths.backups)
+    assert not paths.backups.exists() or not list(paths.backups.iterdir())
