@@ -12,7 +12,7 @@ import io
 import locale as _locale
 import os
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.messages.mofile import write_mo
@@ -29,7 +29,7 @@ _translations: gettext.NullTranslations = gettext.NullTranslations()
 _listeners: list[Callable[[str], None]] = []
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_catalog(language: str) -> gettext.NullTranslations:
     po_path = i18n_dir() / language / "LC_MESSAGES" / "messages.po"
     if not po_path.exists():

@@ -1,0 +1,57 @@
+"""Declarative form definitions for every record kind, and the one validator they share.
+
+``form_for(kind)`` gives the ``Form`` of a kind; ``Form.validate(values)`` checks a full
+record and ``Form.coerce_field(name, raw)`` a single field. The validation semantics are
+described in ``relay_app.forms.validation``.
+"""
+
+from __future__ import annotations
+
+from relay_app.forms.definitions import FORMS
+from relay_app.forms.errors import ERROR_CODES, FieldError, ValidationResult
+from relay_app.forms.fields import Field, FieldType, YearsFromNow
+from relay_app.forms.form import Form
+from relay_app.forms.relevance import AllSet, AnySet, Condition, Equals, IsSet, is_set
+from relay_app.forms.rules import (
+    CoordinatesPair,
+    CrossFieldRule,
+    DateOrder,
+    Derivation,
+    RegionFromCountry,
+)
+from relay_app.forms.validation import METADATA_KEYS
+
+KINDS: tuple[str, ...] = ("partners", "practices", "forums", "registrations")
+
+
+def form_for(kind: str) -> Form:
+    """The form of record kind ``kind``; KeyError naming the known kinds otherwise."""
+    try:
+        return FORMS[kind]
+    except KeyError:
+        raise KeyError(f"Unknown record kind {kind!r}; known kinds: {', '.join(KINDS)}") from None
+
+
+__all__ = [
+    "ERROR_CODES",
+    "KINDS",
+    "METADATA_KEYS",
+    "AllSet",
+    "AnySet",
+    "Condition",
+    "CoordinatesPair",
+    "CrossFieldRule",
+    "DateOrder",
+    "Derivation",
+    "Equals",
+    "Field",
+    "FieldError",
+    "FieldType",
+    "Form",
+    "IsSet",
+    "RegionFromCountry",
+    "ValidationResult",
+    "YearsFromNow",
+    "form_for",
+    "is_set",
+]
