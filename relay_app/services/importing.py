@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from relay_app.i18n import _
+from relay_app.services.outbox import reserve_seqs
 from relay_app.services.records import RecordService, is_uuid
 from relay_app.transfer.reading import SourceRow
 
@@ -98,7 +99,7 @@ def import_rows(
     if report.errors or dry_run:
         return report
 
-    with service.database.write() as session:
+    with service.database.write() as session, session.no_autoflush:
         model = service.model
         ids = [str(source.values["id"]) for source, _cleaned in cleaned_rows if source.values.get("id")]
         existing = {}
@@ -107,17 +108,18 @@ def import_rows(
             existing.update(
                 (row.id, row) for row in session.scalars(select(model).where(model.id.in_(chunk)))
             )
+        seqs = iter(reserve_seqs(session, len(cleaned_rows)))
         for number, (source, cleaned) in enumerate(cleaned_rows, start=len(rows) + 1):
             if progress is not None and number % PROGRESS_EVERY == 0:
                 progress(number, steps)
             requested = str(source.values["id"]) if source.values.get("id") else None
             row = existing.get(requested) if requested else None
             if row is None:
-                existing_row = service.insert(session, cleaned, requested_id=requested)
+                existing_row = service.insert(session, cleaned, requested_id=requested, seq=next(seqs))
                 if requested:
                     existing[requested] = existing_row
                 report.created += 1
-            elif service.apply(session, row, cleaned):
+            elif service.apply(session, row, cleaned, seq=next(seqs)):
                 report.updated += 1
             else:
                 report.unchanged += 1

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from relay_app.store.models import DeviceIdentity, PendingChange
@@ -25,15 +25,37 @@ def device_identity(session: Session) -> DeviceIdentity:
     return device
 
 
+def reserve_seqs(session: Session, count: int) -> range:
+    """Take ``count`` consecutive change numbers at once (a bulk import takes one per row).
+
+    Callers hold the write lock (``Database.write``), so no other writer can take the same numbers.
+    """
+    bump = (
+        update(DeviceIdentity)
+        .values(last_seq=DeviceIdentity.last_seq + count)
+        .returning(DeviceIdentity.last_seq)
+    )
+    last = session.execute(bump).scalar_one_or_none()
+    if last is None:  # first change ever: make the identity, then count
+        device_identity(session)
+        last = session.execute(bump).scalar_one()
+    return range(last - count + 1, last + 1)
+
+
 def next_seq(session: Session) -> int:
-    """The device's next change number; callers hold the write lock (``Database.write``)."""
-    device = device_identity(session)
-    device.last_seq += 1
-    return device.last_seq
+    """The device's next change number."""
+    return reserve_seqs(session, 1)[0]
 
 
 def record_change(
-    session: Session, kind: str, record_id: str, op: ChangeOp, fields: Iterable[str] = ()
+    session: Session,
+    kind: str,
+    record_id: str,
+    op: ChangeOp,
+    fields: Iterable[str] = (),
+    *,
+    new_record: bool = False,
+    seq: int | None = None,
 ) -> PendingChange:
     """Add a change to the outbox, folding it into the record's pending entry if there is one.
 
@@ -41,10 +63,13 @@ def record_change(
     entry is in flight is never mistaken for that earlier one when the server's receipt arrives.
     """
     now = utc_now()
-    seq = next_seq(session)
-    entry = session.scalars(
-        select(PendingChange).where(PendingChange.kind == kind, PendingChange.record_id == record_id)
-    ).one_or_none()
+    if seq is None:
+        seq = next_seq(session)
+    entry = None
+    if not new_record:  # a record made in this transaction cannot have an entry yet
+        entry = session.scalars(
+            select(PendingChange).where(PendingChange.kind == kind, PendingChange.record_id == record_id)
+        ).one_or_none()
     if entry is None:
         entry = PendingChange(
             kind=kind, record_id=record_id, op=op, fields=sorted(set(fields)), created_at=now, attempts=0,

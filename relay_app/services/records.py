@@ -71,6 +71,7 @@ class RecordService:
         self.form: Form = form_for(kind)
         self.model: type[SyncedRecord] = RECORD_MODELS[kind]
         self._fields = self.form.field_names()
+        self._device: str | None = None
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -252,7 +253,12 @@ class RecordService:
         return existing
 
     def insert(
-        self, session: Session, cleaned: Mapping[str, Any], requested_id: str | None = None
+        self,
+        session: Session,
+        cleaned: Mapping[str, Any],
+        requested_id: str | None = None,
+        *,
+        seq: int | None = None,
     ) -> SyncedRecord:
         if requested_id is not None and not is_uuid(requested_id):
             raise ValidationFailed(
@@ -273,16 +279,23 @@ class RecordService:
             created_at=now,
             updated_at=now,
             deleted=False,
-            origin_device=device_identity(session).device_id,
+            origin_device=self._device_id(session),
             base_version=None,
             dirty_fields=changed,
             **cleaned,
         )
         session.add(row)
-        record_change(session, self.kind, row.id, "upsert", changed)
+        record_change(session, self.kind, row.id, "upsert", changed, new_record=True, seq=seq)
         return row
 
-    def apply(self, session: Session, row: SyncedRecord, cleaned: Mapping[str, Any]) -> list[str]:
+    def _device_id(self, session: Session) -> str:
+        if self._device is None:  # made once per installation, never changes
+            self._device = device_identity(session).device_id
+        return self._device
+
+    def apply(
+        self, session: Session, row: SyncedRecord, cleaned: Mapping[str, Any], *, seq: int | None = None
+    ) -> list[str]:
         """Write the fields that really changed; no change, no outbox entry. Returns their names."""
         changed = [name for name in self._fields if getattr(row, name) != cleaned.get(name)]
         if not changed:
@@ -291,5 +304,5 @@ class RecordService:
             setattr(row, name, cleaned.get(name))
         row.updated_at = utc_now()
         row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(changed))
-        record_change(session, self.kind, row.id, "upsert", changed)
+        record_change(session, self.kind, row.id, "upsert", changed, seq=seq)
         return changed
