@@ -1,0 +1,208 @@
+"""Sync protocol 1: the request and response bodies shared by the client and the central server.
+
+This is the only module the two sides share. docs/sync-protocol.md explains the rules behind each
+model; a change here that an older peer cannot read needs a new protocol version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+PROTOCOL_VERSION: Final = 1
+PROTOCOL_HEADER: Final = "Relay-Protocol"
+API_PREFIX: Final = "/api/v1"
+
+RecordKind = Literal["partners", "practices", "forums", "registrations"]
+RECORD_KINDS: Final[tuple[str, ...]] = ("partners", "practices", "forums", "registrations")
+ChangeOp = Literal["upsert", "delete"]
+
+# The pseudo-field a conflict names when one side deleted the record and the other edited it.
+DELETED_FIELD: Final = "_deleted"
+
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+RecordId = Annotated[str, Field(min_length=1, max_length=64)]
+FieldValues = dict[str, JsonValue]
+
+
+class WireModel(BaseModel):
+    """Unknown keys are ignored so that a peer may add optional keys within the same version."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class ErrorBody(WireModel):
+    """Every 4xx/5xx answer: a stable ``error`` code for programs and a ``message`` for people."""
+
+    error: str
+    message: str
+
+
+class ProtocolRange(WireModel):
+    min: int
+    max: int
+
+
+class ProtocolError(ErrorBody):
+    """HTTP 426: the client's protocol is outside what the server supports."""
+
+    supported: ProtocolRange
+    client: int | None = None
+
+
+# --- idle check -------------------------------------------------------------------------------
+
+
+class ServerLimits(WireModel):
+    max_body_bytes: int
+    max_batch_changes: int
+    max_pull_limit: int
+    max_upload_bytes: int
+    max_chunk_bytes: int
+
+
+class MetaResponse(WireModel):
+    protocol: ProtocolRange
+    server_time: datetime
+    latest_cursor: str
+    limits: ServerLimits
+
+
+# --- enrolment --------------------------------------------------------------------------------
+
+
+class EnrollRequest(WireModel):
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+    device_id: Annotated[str, Field(min_length=1, max_length=64)]
+    device_name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class RelayInfo(WireModel):
+    name: str
+    email: str
+    regions: list[str]
+
+
+class EnrollResponse(WireModel):
+    token: str
+    device_id: str
+    relay: RelayInfo
+
+
+# --- push -------------------------------------------------------------------------------------
+
+
+class Change(WireModel):
+    """One coalesced local change of one record.
+
+    ``seq`` increases with every change a device makes and identifies the change for replays.
+    ``base_version`` is the server version the device last saw (None for a record it created).
+    ``fields`` holds only the fields changed since that version; a delete carries none.
+    """
+
+    seq: Annotated[int, Field(ge=1)]
+    kind: RecordKind
+    id: RecordId
+    op: ChangeOp
+    base_version: Annotated[int, Field(ge=1)] | None = None
+    fields: FieldValues = Field(default_factory=dict)
+
+
+class PushRequest(WireModel):
+    batch_id: Annotated[str, Field(min_length=1, max_length=64)]
+    changes: list[Change]
+
+
+class FieldConflict(WireModel):
+    field: str
+    server_value: JsonValue
+    client_value: JsonValue
+    base_value: JsonValue
+
+
+class FieldErrorBody(WireModel):
+    field: str
+    code: str
+    message: str
+
+
+class _ChangeAnswer(WireModel):
+    seq: int
+    kind: RecordKind
+    id: str
+
+
+class Applied(_ChangeAnswer):
+    status: Literal["applied"] = "applied"
+    version: int
+
+
+class Merged(_ChangeAnswer):
+    """Applied, and the server's copy had other fields changed since the base: their values."""
+
+    status: Literal["merged"] = "merged"
+    version: int
+    merged_fields: FieldValues
+
+
+class Conflicted(_ChangeAnswer):
+    """The non-conflicting fields were applied; for each conflicting one the server value stands."""
+
+    status: Literal["conflict"] = "conflict"
+    version: int
+    conflicts: list[FieldConflict]
+
+
+class Rejected(_ChangeAnswer):
+    status: Literal["rejected"] = "rejected"
+    errors: list[FieldErrorBody]
+
+
+ChangeResult = Annotated[Applied | Merged | Conflicted | Rejected, Field(discriminator="status")]
+
+
+class PushResponse(WireModel):
+    batch_id: str
+    results: list[ChangeResult]
+    server_time: datetime
+
+
+# --- pull -------------------------------------------------------------------------------------
+
+
+class PullItem(WireModel):
+    kind: RecordKind
+    id: str
+    version: int
+    deleted: bool
+    values: FieldValues
+    change_seq: int
+
+
+class PullResponse(WireModel):
+    """One page of the server's change feed.
+
+    ``resync`` true means the cursor is older than what the server keeps (or from another
+    server): ``items`` is empty and ``next_cursor`` starts a full snapshot.
+    """
+
+    items: list[PullItem]
+    next_cursor: str
+    has_more: bool
+    resync: bool = False
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+class MissingRequest(WireModel):
+    hashes: list[Sha256Hex]
+
+
+class MissingResponse(WireModel):
+    missing: list[str]

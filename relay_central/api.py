@@ -1,0 +1,108 @@
+"""The sync endpoints of protocol 1: meta, enrol, push and pull."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from relay_app.sync.wire import (
+    API_PREFIX,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorBody,
+    MetaResponse,
+    ProtocolError,
+    ProtocolRange,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ServerLimits,
+)
+from relay_central.auth import Actor, current_actor
+from relay_central.cursor import encode_cursor
+from relay_central.db import Database, server_state
+from relay_central.enrolment import enroll
+from relay_central.models import utc_now
+from relay_central.protocol import accept_protocol, require_protocol
+from relay_central.pull import pull_page
+from relay_central.push import apply_batch
+from relay_central.settings import Settings
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorBody},
+    401: {"model": ErrorBody},
+    413: {"model": ErrorBody},
+    426: {"model": ProtocolError},
+}
+
+sync_router = APIRouter(
+    prefix=f"{API_PREFIX}/sync", dependencies=[Depends(require_protocol)], responses=_ERRORS
+)
+enrol_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(accept_protocol)])
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def _database(request: Request) -> Database:
+    return request.app.state.database  # type: ignore[no-any-return]
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def json_response(model: BaseModel, status: int = 200) -> Response:
+    """Serialise once, without FastAPI validating the model a second time."""
+    return Response(model.model_dump_json(), status, media_type="application/json")
+
+
+@sync_router.get("/meta", response_model=MetaResponse)
+def meta(request: Request, actor: CurrentActor) -> Response:
+    settings = _settings(request)
+    with _database(request).reading() as session:
+        state = server_state(session)
+        latest = encode_cursor(state.server_id, state.last_change_seq)
+    return json_response(
+        MetaResponse(
+            protocol=ProtocolRange(min=settings.protocol_min, max=settings.protocol_max),
+            server_time=utc_now(),
+            latest_cursor=latest,
+            limits=ServerLimits(
+                max_body_bytes=settings.max_body_bytes,
+                max_batch_changes=settings.max_batch_changes,
+                max_pull_limit=settings.max_pull_limit,
+                max_upload_bytes=settings.max_upload_bytes,
+                max_chunk_bytes=settings.max_chunk_bytes,
+            ),
+        )
+    )
+
+
+@sync_router.post("/push", response_model=PushResponse)
+def push(body: PushRequest, request: Request, actor: CurrentActor) -> Response:
+    return json_response(apply_batch(_database(request), _settings(request), actor, body))
+
+
+@sync_router.get("/pull", response_model=PullResponse)
+def pull(
+    request: Request,
+    actor: CurrentActor,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    settings = _settings(request)
+    size = min(limit or settings.default_pull_limit, settings.max_pull_limit)
+    return json_response(pull_page(_database(request), actor, cursor, size))
+
+
+@enrol_router.post(
+    "/enroll",
+    response_model=EnrollResponse,
+    status_code=201,
+    responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+)
+def enroll_device(body: EnrollRequest, request: Request) -> Response:
+    return json_response(enroll(_database(request), body), 201)

@@ -1,0 +1,105 @@
+"""Device tokens and enrolment codes: made here, stored only as sha256, checked on every request."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import Request
+from sqlalchemy import select
+
+from relay_app.i18n import _
+from relay_central.errors import ApiError
+from relay_central.models import Device, Relay, utc_now
+
+# Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE_GROUPS = 4
+_CODE_GROUP_LENGTH = 4
+# last_seen_at is refreshed at most this often, so that reads stay reads.
+_SEEN_GRANULARITY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The relay (and device) behind an authenticated request."""
+
+    device_pk: int
+    device_id: str
+    relay_id: int
+    email: str
+    regions: frozenset[str]
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_enrolment_code() -> str:
+    groups = (
+        "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_GROUP_LENGTH))
+        for _ in range(_CODE_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def normalise_code(code: str) -> str:
+    """Accept the code as people type it: any case, spaces or dashes, O for 0 and I or L for 1."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    size = _CODE_GROUP_LENGTH
+    return "-".join(cleaned[i : i + size] for i in range(0, len(cleaned), size))
+
+
+def _unauthorized(code: str, message: str) -> ApiError:
+    return ApiError(401, code, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized(
+            "unauthorized", _("This request needs the device token given at enrolment.")
+        )
+    return token.strip()
+
+
+def current_actor(request: Request) -> Actor:
+    """FastAPI dependency: the device behind the bearer token, or a 401 JSON error."""
+    token = bearer_token(request)
+    database = request.app.state.database
+    with database.reading() as session:
+        row = session.execute(
+            select(Device, Relay)
+            .join(Relay, Relay.id == Device.relay_id)
+            .where(Device.token_hash == hash_secret(token))
+        ).first()
+    if row is None:
+        raise _unauthorized("unauthorized", _("This device token is not known to the server."))
+    device, relay = row
+    if device.revoked_at is not None or not relay.active:
+        raise _unauthorized(
+            "revoked",
+            _("This device's access was revoked. Ask your coordinator for a new enrolment code."),
+        )
+    now = utc_now()
+    if device.last_seen_at is None or now - device.last_seen_at > _SEEN_GRANULARITY:
+        with database.writing() as session:
+            seen = session.get(Device, device.id)
+            if seen is not None:
+                seen.last_seen_at = now
+    request.state.relay = relay.email
+    return Actor(
+        device_pk=device.id,
+        device_id=device.device_id,
+        relay_id=relay.id,
+        email=relay.email,
+        regions=frozenset(relay.regions),
+    )

@@ -1,0 +1,78 @@
+"""Forget what no client can still need: old tombstones, old versions, old replay answers.
+
+Pruning tombstones moves `pruned_through` forward, so a cursor from before them is answered with
+`resync` instead of silently missing a delete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import aliased
+
+from relay_central.blobs import upload_path
+from relay_central.db import Database, server_state
+from relay_central.models import AppliedChange, Record, RecordVersion, Upload, utc_now
+from relay_central.settings import Settings
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    tombstones: int
+    versions: int
+    answers: int
+    uploads: int
+    pruned_through: int
+
+
+def prune(
+    database: Database,
+    settings: Settings,
+    older_than: timedelta | None = None,
+    now: datetime | None = None,
+) -> PruneReport:
+    cutoff = (now or utc_now()) - (older_than if older_than is not None
+                                    else timedelta(days=settings.retention_days))
+    with database.writing() as session:
+        state = server_state(session)
+        old_tombstones = select(Record.kind, Record.id, Record.change_seq).where(
+            Record.deleted.is_(True), Record.updated_at <= cutoff
+        )
+        doomed = session.execute(old_tombstones).all()
+        for kind, record_id, _seq in doomed:
+            session.execute(
+                delete(RecordVersion).where(RecordVersion.kind == kind, RecordVersion.id == record_id)
+            )
+            session.execute(delete(Record).where(Record.kind == kind, Record.id == record_id))
+        if doomed:
+            state.pruned_through = max(state.pruned_through, max(seq for *_k, seq in doomed))
+
+        current = aliased(Record)
+        latest_version = (
+            select(func.max(current.version))
+            .where(current.kind == RecordVersion.kind, current.id == RecordVersion.id)
+            .scalar_subquery()
+        )
+        versions = session.execute(
+            delete(RecordVersion).where(
+                RecordVersion.created_at <= cutoff, RecordVersion.version < latest_version
+            )
+        ).rowcount
+        answers = session.execute(
+            delete(AppliedChange).where(AppliedChange.created_at <= cutoff)
+        ).rowcount
+        stale_uploads = session.scalars(select(Upload).where(Upload.updated_at <= cutoff)).all()
+        for upload in stale_uploads:
+            session.delete(upload)
+        pruned_through = state.pruned_through
+    for upload in stale_uploads:
+        upload_path(settings, upload.id).unlink(missing_ok=True)
+    return PruneReport(
+        tombstones=len(doomed),
+        versions=int(versions or 0),
+        answers=int(answers or 0),
+        uploads=len(stale_uploads),
+        pruned_through=pruned_through,
+    )

@@ -1,0 +1,87 @@
+"""Pages of the change feed after a cursor, filtered to what the relay may read.
+
+Each record appears once, at the position of its latest change, with its full values: a client
+that pulls to the end holds the latest version of everything it may read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
+
+from relay_app.i18n import _
+from relay_app.sync.wire import PullItem, PullResponse
+from relay_central import scope
+from relay_central.auth import Actor
+from relay_central.cursor import BadCursor, decode_cursor, encode_cursor
+from relay_central.db import Database, server_state
+from relay_central.errors import ApiError
+from relay_central.models import Record
+
+# Position 0, the start of the feed: always valid, it is a full snapshot.
+SNAPSHOT_START = 0
+
+
+def pull_page(database: Database, actor: Actor, cursor: str | None, limit: int) -> PullResponse:
+    with database.reading() as session:
+        state = server_state(session)
+        # Read first: every change at or below it has committed (writers commit in seq order).
+        latest = state.last_change_seq
+        start = SNAPSHOT_START
+        if cursor:
+            try:
+                position = decode_cursor(cursor)
+            except BadCursor:
+                raise ApiError(
+                    400, "bad_cursor", _("The sync cursor is not one this server issued.")
+                ) from None
+            too_old = SNAPSHOT_START < position.change_seq < state.pruned_through
+            foreign = position.server_id != state.server_id or position.change_seq > latest
+            if too_old or foreign:
+                return PullResponse(
+                    items=[],
+                    next_cursor=encode_cursor(state.server_id, SNAPSHOT_START),
+                    has_more=True,
+                    resync=True,
+                )
+            start = position.change_seq
+
+        forum = aliased(Record)
+        readable = or_(
+            Record.kind != scope.REGISTRATIONS,
+            forum.region.in_(sorted(actor.regions)),
+        )
+        rows = session.scalars(
+            select(Record)
+            .outerjoin(
+                forum,
+                and_(
+                    Record.kind == scope.REGISTRATIONS,
+                    forum.kind == scope.FORUMS,
+                    forum.id == Record.forum_id,
+                ),
+            )
+            .where(Record.change_seq > start, Record.change_seq <= latest, readable)
+            .order_by(Record.change_seq)
+            .limit(limit + 1)
+        ).all()
+        server_id = state.server_id
+
+    has_more = len(rows) > limit
+    page = rows[:limit]
+    end = page[-1].change_seq if has_more else latest
+    return PullResponse(
+        items=[
+            PullItem(
+                kind=row.kind,  # type: ignore[arg-type]
+                id=row.id,
+                version=row.version,
+                deleted=row.deleted,
+                values=row.values,
+                change_seq=row.change_seq,
+            )
+            for row in page
+        ],
+        next_cursor=encode_cursor(server_id, end),
+        has_more=has_more,
+    )

@@ -1,0 +1,295 @@
+"""Apply a pushed batch: one transaction, one answer per change, each answer remembered.
+
+Order of checks for one change: replay memory, field names, write permission on the record as the
+server holds it, three-way merge, validation of the merged full record with the client's own form
+validator, write permission on the result. Rejected changes write nothing; the others in the batch
+are still applied (see docs/sync-protocol.md, "Push").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from relay_app.forms import METADATA_KEYS, Form, form_for
+from relay_app.i18n import _
+from relay_app.sync.wire import (
+    DELETED_FIELD,
+    Applied,
+    Change,
+    ChangeResult,
+    Conflicted,
+    FieldConflict,
+    FieldErrorBody,
+    Merged,
+    PushRequest,
+    PushResponse,
+    Rejected,
+)
+from relay_central import scope
+from relay_central.auth import Actor
+from relay_central.db import Database, next_change_seq
+from relay_central.errors import ApiError
+from relay_central.merge import MergeOutcome, three_way_merge
+from relay_central.models import AppliedChange, Record, RecordVersion, utc_now
+from relay_central.settings import Settings
+
+_RESULT = TypeAdapter(ChangeResult)
+# Version answered for the delete of a record the server never held: nothing was stored.
+NEVER_HELD = 0
+
+
+def apply_batch(
+    database: Database, settings: Settings, actor: Actor, request: PushRequest
+) -> PushResponse:
+    if len(request.changes) > settings.max_batch_changes:
+        raise ApiError(
+            413,
+            "batch_too_large",
+            _("A batch may hold at most {limit} changes; send smaller batches.").format(
+                limit=settings.max_batch_changes
+            ),
+        )
+    with database.writing() as session:
+        batch = _Batch(session, settings, actor, request.batch_id)
+        results = [batch.answer(change) for change in request.changes]
+    return PushResponse(batch_id=request.batch_id, results=results, server_time=utc_now())
+
+
+class _Batch:
+    def __init__(self, session: Session, settings: Settings, actor: Actor, batch_id: str) -> None:
+        self.session = session
+        self.settings = settings
+        self.actor = actor
+        self.batch_id = batch_id
+
+    def answer(self, change: Change) -> ChangeResult:
+        remembered = self.session.get(AppliedChange, (self.actor.device_pk, change.seq))
+        if remembered is not None:
+            return _RESULT.validate_python(remembered.answer)
+        result = self._decide(change)
+        self.session.add(
+            AppliedChange(
+                device=self.actor.device_pk,
+                seq=change.seq,
+                batch_id=self.batch_id,
+                answer=result.model_dump(mode="json"),
+            )
+        )
+        self.session.flush()
+        return result
+
+    # --- decisions ----------------------------------------------------------------------------
+
+    def _decide(self, change: Change) -> ChangeResult:
+        record = self.session.get(Record, (change.kind, change.id))
+        if record is not None and not scope.may_write(
+            self.session, self.actor, change.kind, record.values, None
+        ):
+            return self._forbidden(change)
+        if change.op == "delete":
+            return self._delete(change, record)
+        form = form_for(change.kind)
+        # Record metadata (id, timestamps...) is the client's own business, not a field to merge.
+        fields = {k: v for k, v in change.fields.items() if k not in METADATA_KEYS}
+        known = set(form.field_names())
+        unknown = [name for name in fields if name not in known]
+        if unknown:
+            return _rejected(
+                change,
+                [
+                    FieldErrorBody(
+                        field=name,
+                        code="unknown_field",
+                        message=_("{field} is not a field of this record.").format(field=name),
+                    )
+                    for name in unknown
+                ],
+            )
+        if record is None:
+            return self._write(change, None, three_way_merge({}, {}, fields), form)
+        if record.deleted:
+            if change.base_version is None or change.base_version < record.version:
+                # An edit made without knowing of the delete: kept as a conflict, never dropped.
+                return Conflicted(
+                    seq=change.seq,
+                    kind=change.kind,
+                    id=change.id,
+                    version=record.version,
+                    conflicts=[
+                        FieldConflict(
+                            field=DELETED_FIELD,
+                            server_value=True,
+                            client_value=False,
+                            base_value=False,
+                        )
+                    ],
+                )
+            # The client saw the delete and edits anyway: the record is restored.
+            outcome = three_way_merge(record.values, record.values, fields)
+            return self._write(change, record, outcome, form, restore=True)
+        base = self._base_values(record, change.base_version)
+        outcome = three_way_merge(base, record.values, fields)
+        return self._write(change, record, outcome, form)
+
+    def _write(
+        self,
+        change: Change,
+        record: Record | None,
+        outcome: MergeOutcome,
+        form: Form,
+        *,
+        restore: bool = False,
+    ) -> ChangeResult:
+        version = record.version if record is not None else NEVER_HELD
+        if outcome.changed or restore or record is None:
+            validation = form.validate(outcome.values)
+            if validation.errors:
+                return _rejected(
+                    change,
+                    [
+                        FieldErrorBody(field=error.field, code=error.code, message=error.message)
+                        for error in validation.errors
+                    ],
+                )
+            values = form.to_json(validation.cleaned)
+            if not scope.may_write(self.session, self.actor, change.kind, None, values):
+                return self._forbidden(change)
+            if record is None or values != record.values or restore:
+                version = self._store(change.kind, change.id, record, values, deleted=False)
+        return _answer(change, version, outcome)
+
+    def _delete(self, change: Change, record: Record | None) -> ChangeResult:
+        if record is None:
+            return Applied(seq=change.seq, kind=change.kind, id=change.id, version=NEVER_HELD)
+        if record.deleted:
+            return Applied(seq=change.seq, kind=change.kind, id=change.id, version=record.version)
+        stale = change.base_version is None or change.base_version < record.version
+        if stale and not self.settings.delete_wins_over_edit:
+            return Conflicted(
+                seq=change.seq,
+                kind=change.kind,
+                id=change.id,
+                version=record.version,
+                conflicts=[
+                    FieldConflict(
+                        field=DELETED_FIELD, server_value=False, client_value=True, base_value=False
+                    )
+                ],
+            )
+        version = self._store(change.kind, change.id, record, record.values, deleted=True)
+        return Applied(seq=change.seq, kind=change.kind, id=change.id, version=version)
+
+    # --- storage ------------------------------------------------------------------------------
+
+    def _base_values(self, record: Record, base_version: int | None) -> Mapping[str, Any] | None:
+        """The record's values at the client's base version; None when unknown (or pruned)."""
+        if base_version is None or base_version > record.version:
+            return None
+        if base_version == record.version:
+            return record.values
+        kept = self.session.get(RecordVersion, (record.kind, record.id, base_version))
+        return kept.values if kept is not None else None
+
+    def _store(
+        self,
+        kind: str,
+        record_id: str,
+        record: Record | None,
+        values: dict[str, Any],
+        *,
+        deleted: bool,
+    ) -> int:
+        seq = next_change_seq(self.session)
+        now = utc_now()
+        region = None if kind == scope.REGISTRATIONS else scope.own_region(values)
+        forum_id = scope.forum_of(values) if kind == scope.REGISTRATIONS else None
+        if record is None:
+            record = Record(kind=kind, id=record_id, version=0)
+            self.session.add(record)
+        moved = kind == scope.FORUMS and record.version > 0 and record.region != region
+        record.version += 1
+        record.deleted = deleted
+        record.values = values
+        record.region = region
+        record.forum_id = forum_id
+        record.change_seq = seq
+        record.updated_at = now
+        record.updated_by = self.actor.device_pk
+        self.session.add(
+            RecordVersion(
+                kind=kind,
+                id=record_id,
+                version=record.version,
+                deleted=deleted,
+                values=values,
+                created_at=now,
+                device=self.actor.device_pk,
+            )
+        )
+        self.session.flush()
+        if moved:
+            self._resend_registrations(record_id)
+        return record.version
+
+    def _resend_registrations(self, forum_id: str) -> None:
+        """A forum that changed region: its registrations go out again, to its new region."""
+        registrations = self.session.scalars(
+            select(Record)
+            .where(Record.kind == scope.REGISTRATIONS, Record.forum_id == forum_id)
+            .order_by(Record.change_seq)
+        ).all()
+        for registration in registrations:
+            registration.change_seq = next_change_seq(self.session)
+        self.session.flush()
+
+    def _forbidden(self, change: Change) -> Rejected:
+        field = scope.FORUM_FIELD if change.kind == scope.REGISTRATIONS else scope.REGION_FIELD
+        return _rejected(
+            change,
+            [
+                FieldErrorBody(
+                    field=field,
+                    code="forbidden",
+                    message=_(
+                        "You may only change records of your regions ({regions})."
+                    ).format(regions=", ".join(sorted(self.actor.regions))),
+                )
+            ],
+        )
+
+
+def _rejected(change: Change, errors: list[FieldErrorBody]) -> Rejected:
+    return Rejected(seq=change.seq, kind=change.kind, id=change.id, errors=errors)
+
+
+def _answer(change: Change, version: int, outcome: MergeOutcome) -> ChangeResult:
+    if outcome.conflicts:
+        return Conflicted(
+            seq=change.seq,
+            kind=change.kind,
+            id=change.id,
+            version=version,
+            conflicts=[
+                FieldConflict(
+                    field=conflict.field,
+                    server_value=conflict.server_value,
+                    client_value=conflict.client_value,
+                    base_value=conflict.base_value,
+                )
+                for conflict in outcome.conflicts
+            ],
+        )
+    if outcome.server_changes:
+        return Merged(
+            seq=change.seq,
+            kind=change.kind,
+            id=change.id,
+            version=version,
+            merged_fields=outcome.server_changes,
+        )
+    return Applied(seq=change.seq, kind=change.kind, id=change.id, version=version)

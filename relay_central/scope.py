@@ -1,0 +1,72 @@
+"""What a relay may write and read: records of its own regions, registrations of its forums.
+
+The region of a partner, practice or forum is its `region` field (or, when empty, the region of
+its `country`); the region of a registration is the region of its forum as the server holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from relay_app.codelists import region_of_country
+from relay_central.auth import Actor
+from relay_central.models import Record
+
+REGION_FIELD = "region"
+COUNTRY_FIELD = "country"
+FORUM_FIELD = "forum_id"
+REGISTRATIONS = "registrations"
+FORUMS = "forums"
+
+
+def own_region(values: Mapping[str, Any]) -> str | None:
+    """The region written in a partner, practice or forum."""
+    region = values.get(REGION_FIELD)
+    if isinstance(region, str) and region:
+        return region
+    country = values.get(COUNTRY_FIELD)
+    return region_of_country(country) if isinstance(country, str) else None
+
+
+def forum_of(values: Mapping[str, Any]) -> str | None:
+    forum = values.get(FORUM_FIELD)
+    return forum if isinstance(forum, str) and forum else None
+
+
+def forum_region(session: Session, forum_id: str | None) -> str | None:
+    """The region of a forum the server holds, else None.
+
+    A deleted forum keeps its region, so that its registrations can still be cleaned up by the
+    relays of that region (and are not lost when made offline before the delete arrived).
+    """
+    if forum_id is None:
+        return None
+    return session.scalar(
+        select(Record.region).where(Record.kind == FORUMS, Record.id == forum_id)
+    )
+
+
+def region_of(session: Session, kind: str, values: Mapping[str, Any]) -> str | None:
+    if kind == REGISTRATIONS:
+        return forum_region(session, forum_of(values))
+    return own_region(values)
+
+
+def may_write(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> bool:
+    """True when every region the change touches (the old one and the new one) is the actor's."""
+    for values in (before, after):
+        if values is None:
+            continue
+        if region_of(session, kind, values) not in actor.regions:
+            return False
+    return True
