@@ -11,6 +11,7 @@ from relay_central.auth import hash_secret, new_token, normalise_code
 from relay_central.db import Database
 from relay_central.errors import ApiError
 from relay_central.models import Device, EnrolmentCode, Relay, utc_now
+from relay_central.text import has_nul
 
 
 def enroll(database: Database, request: EnrollRequest) -> EnrollResponse:
@@ -18,6 +19,12 @@ def enroll(database: Database, request: EnrollRequest) -> EnrollResponse:
 
     The same device id enrolled again by the same relay gets a new token that replaces the old.
     """
+    if has_nul(request.device_id) or has_nul(request.device_name):
+        raise ApiError(
+            422,
+            "invalid_request",
+            _("The device id and name may not contain NUL characters."),
+        )
     now = utc_now()
     token = new_token()
     with database.writing() as session:

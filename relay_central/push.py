@@ -37,10 +37,13 @@ from relay_central.errors import ApiError
 from relay_central.merge import MergeOutcome, three_way_merge
 from relay_central.models import AppliedChange, Record, RecordVersion, utc_now
 from relay_central.settings import Settings
+from relay_central.text import has_nul, without_nul
 
 _RESULT = TypeAdapter(ChangeResult)
 # Version answered for the delete of a record the server never held: nothing was stored.
 NEVER_HELD = 0
+# `seq` is stored as a signed 64-bit integer (BIGINT) on both engines.
+MAX_SEQ = 2**63 - 1
 
 
 def apply_batch(
@@ -54,10 +57,38 @@ def apply_batch(
                 limit=settings.max_batch_changes
             ),
         )
+    _check_identifiers(request)
     with database.writing() as session:
         batch = _Batch(session, settings, actor, request.batch_id)
         results = [batch.answer(change) for change in request.changes]
     return PushResponse(batch_id=request.batch_id, results=results, server_time=utc_now())
+
+
+def _check_identifiers(request: PushRequest) -> None:
+    """Refuse, before any transaction, identifiers the database cannot store (422)."""
+    details: list[dict[str, str]] = []
+    if has_nul(request.batch_id):
+        details.append({"location": "body.batch_id", "message": _("contains a NUL character")})
+    for index, change in enumerate(request.changes):
+        if has_nul(change.id):
+            details.append({
+                "location": f"body.changes.{index}.id",
+                "message": _("contains a NUL character"),
+            })
+        if change.seq > MAX_SEQ:
+            details.append({
+                "location": f"body.changes.{index}.seq",
+                "message": _("must be at most {limit}").format(limit=MAX_SEQ),
+            })
+    if details:
+        raise ApiError(
+            422,
+            "invalid_request",
+            _("The request does not follow the sync protocol: {details}").format(
+                details="; ".join(f"{d['location']}: {d['message']}" for d in details[:5])
+            ),
+            details=details,
+        )
 
 
 class _Batch:
@@ -71,7 +102,7 @@ class _Batch:
         remembered = self.session.get(AppliedChange, (self.actor.device_pk, change.seq))
         if remembered is not None:
             return _RESULT.validate_python(remembered.answer)
-        result = self._decide(change)
+        result = self._decide(change.model_copy(update={"fields": without_nul(change.fields)}))
         self.session.add(
             AppliedChange(
                 device=self.actor.device_pk,

@@ -34,6 +34,7 @@ from relay_central.errors import ApiError
 from relay_central.models import Attachment, Upload, utc_now
 from relay_central.protocol import accept_protocol
 from relay_central.settings import Settings
+from relay_central.text import has_nul, without_nul
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,checksum,termination"
@@ -113,7 +114,8 @@ def _state(upload: Upload) -> UploadState:
 
 def _load(database: Database, upload_id: str, actor: Actor) -> UploadState:
     with database.reading() as session:
-        upload = session.get(Upload, upload_id)
+        # Upload ids are hex; one with a NUL cannot even be looked up on PostgreSQL.
+        upload = None if has_nul(upload_id) else session.get(Upload, upload_id)
         if upload is None or upload.device != actor.device_pk:
             raise _error(404, "not_found", _("This upload is unknown or was abandoned."))
         return _state(upload)
@@ -184,7 +186,8 @@ def create(request: Request, actor: CurrentActor) -> Response:
     sha256 = metadata.get("sha256", "").lower()
     if not _SHA256.match(sha256):
         raise _error(400, "bad_metadata", _("Upload-Metadata must give the file's sha256."))
-    media_type = metadata.get("media_type") or metadata.get("filetype") or DEFAULT_MEDIA_TYPE
+    declared_type = metadata.get("media_type") or metadata.get("filetype") or ""
+    media_type = without_nul(declared_type) or DEFAULT_MEDIA_TYPE
     with database.writing() as session:
         if session.get(Attachment, sha256) is not None and blob_path(settings, sha256).is_file():
             raise _error(409, "already_stored", _("The server already has this file."))
