@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from relay_app import __version__
-from relay_app.cli import codes, records, status, transfer
+from relay_app.cli import codes, records, status, sync, transfer
 from relay_app.i18n import SUPPORTED_LANGUAGES, _
 from relay_app.transfer import FileFormat
 
@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     _parser(db_actions, "current", _("print the database's schema revision")).set_defaults(
         handler=status.db_current
     )
+    sync.register(commands, _parser, _json_flag)
     return parser
 
 

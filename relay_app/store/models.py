@@ -162,6 +162,9 @@ class PendingChange(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None]
+    # The seq last sent to the server whose receipt has not been stored: if an edit has moved the
+    # entry on to a new seq since, the server is asked about this one first (it remembers answers).
+    sent_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class DeviceIdentity(Base):
@@ -191,3 +194,71 @@ RECORD_MODELS: dict[str, type[SyncedRecord]] = {
     "forums": Forum,
     "registrations": Registration,
 }
+
+
+class SyncConflict(Base):
+    """A field changed on this device and on the server to different values, kept for a person.
+
+    The server's value stands in the record until someone resolves the conflict; both values (and the
+    base they were edited from) are JSON as the wire carries them. ``field`` is ``_deleted`` when one
+    side deleted the record and the other edited it.
+    """
+
+    __tablename__ = "sync_conflicts"
+    __table_args__ = (UniqueConstraint("kind", "record_id", "field", name="uq_sync_conflicts_field"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    base_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    mine: Mapped[Any] = mapped_column(JSON, nullable=True)
+    theirs: Mapped[Any] = mapped_column(JSON, nullable=True)
+    server_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class SyncRun(Base):
+    """One sync attempt and what it moved, for the sync history and support."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    server_url: Mapped[str] = mapped_column(String(300))
+    started_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20), default="running")  # running, ok, failed, cancelled
+    pushed: Mapped[int] = mapped_column(Integer, default=0)
+    pulled: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    bytes_sent: Mapped[int] = mapped_column(Integer, default=0)
+    bytes_received: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class SnapshotSeen(Base):
+    """Records a resync snapshot has delivered so far; the rest are removed when it ends.
+
+    Filled page by page in the page's own transaction, so an interrupted snapshot resumes exactly.
+    """
+
+    __tablename__ = "sync_snapshot_seen"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class AttachmentUpload(Base):
+    """Where this device's upload of one file stands on the server (tus), across restarts.
+
+    ``location`` is the upload's address (its offset is asked of the server with HEAD, which only
+    counts bytes safely stored); ``done`` once the server holds the file.
+    """
+
+    __tablename__ = "attachment_uploads"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    location: Mapped[str | None] = mapped_column(String(300))
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -1,0 +1,1 @@
+"""Sync with the central platform: wire schema, HTTP client, engine, conflicts, credentials."""

@@ -1,0 +1,304 @@
+"""One sync run: idle check, push the outbox, pull the feed; safe to stop at any moment.
+
+Every step that changes local data is one SQLite transaction (a push answer's receipts; a pulled
+page with its cursor), so a run killed or cancelled anywhere leaves a store the next run simply
+continues from. Nothing here reads the device clock to order anything: the server's versions and
+cursors do that; the clock only spaces out retries and stamps the run history.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import func, select
+
+from relay_app.i18n import _, ngettext
+from relay_app.store.database import Database
+from relay_app.store.models import PendingChange, SyncConflict, SyncRun
+from relay_app.store.types import utc_now
+from relay_app.sync.apply import apply_page, start_snapshot
+from relay_app.sync.attachments import AttachmentUploader, file_path, pending_hashes
+from relay_app.sync.batching import AdaptiveBatch
+from relay_app.sync.client import SyncClient, TransientFailure
+from relay_app.sync.errors import Cancelled, Offline, SyncError
+from relay_app.sync.progress import Phase, ProgressCallback, SyncProgress, SyncSummary
+from relay_app.sync.push import (
+    Outgoing,
+    ReceiptCounts,
+    build_batch,
+    build_probes,
+    due_entries,
+    mark_sent,
+    store_receipts,
+    unconfirmed_entries,
+)
+from relay_app.sync.state import CURSOR, LAST_SUCCESS, SNAPSHOT, read_state, write_state
+from relay_app.sync.wire import MetaResponse, PushRequest
+
+Result = TypeVar("Result")
+# No connection at all (server down, no network): urllib3 has already retried; report it soon.
+UNREACHABLE_ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class RetrySchedule:
+    """Waits between attempts of one step: exponential, capped, with jitter so relays spread out."""
+
+    attempts: int = 8
+    first_wait: float = 0.5
+    longest_wait: float = 30.0
+
+    def wait(self, attempt: int) -> float:
+        ceiling = min(self.longest_wait, self.first_wait * 2**attempt)
+        return random.uniform(ceiling / 2, ceiling)
+
+
+class SyncEngine:
+    """Syncs one local store with one server through ``client``.
+
+    ``cancel`` (shared with the client) stops a run within a fraction of a second; what was stored
+    until then stays, and the next run continues from there.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        client: SyncClient,
+        *,
+        progress: ProgressCallback | None = None,
+        batch: AdaptiveBatch | None = None,
+        pull_limit: int = 500,
+        retries: RetrySchedule | None = None,
+        files_dir: Path | None = None,
+    ) -> None:
+        self.database = database
+        self.files_dir = files_dir
+        self.client = client
+        self.cancel_event = client.cancel
+        self.progress = progress or (lambda _step: None)
+        self.batch = batch or AdaptiveBatch()
+        self.pull_limit = pull_limit
+        self.retries = retries or RetrySchedule()
+        self._running = threading.Lock()
+
+    def cancel(self) -> None:
+        """Stop the running sync within a fraction of a second; what it stored stays."""
+        self.cancel_event.set()
+
+    def tick(self) -> SyncSummary:
+        """The periodic sync: level-triggered, so a non-empty outbox is retried on every tick.
+
+        Changes the server refused wait out their backoff here; a person's ``sync()`` sends them
+        at once.
+        """
+        return self.sync(retry_refused=False)
+
+    def sync(self, *, retry_refused: bool = True) -> SyncSummary:
+        if not self._running.acquire(blocking=False):
+            raise SyncError(_("A sync is already running."), code="busy")
+        try:
+            self.cancel_event.clear()  # a cancel stops the run it was meant for, not the next one
+            summary = SyncSummary()
+            run_id = self._start_run()
+            try:
+                self._run(summary, retry_refused)
+            except BaseException as error:
+                stopped = isinstance(error, Cancelled | KeyboardInterrupt)
+                summary.reason = str(error)
+                self._finish_run(run_id, summary, "cancelled" if stopped else "failed")
+                if isinstance(error, SyncError):
+                    error.summary = summary
+                raise
+            self._finish_run(run_id, summary, "ok" if summary.in_sync else "failed")
+            return summary
+        finally:
+            self._running.release()
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    def _run(self, summary: SyncSummary, retry_refused: bool) -> None:
+        self._report(Phase.CHECKING)
+        meta = self._retrying(self.client.meta)
+        self.batch.limit_to(meta.limits.max_batch_changes)
+        pull_limit = min(self.pull_limit, meta.limits.max_pull_limit)
+        if self._idle(meta, retry_refused):
+            summary.idle = True
+        else:
+            self._push(summary, retry_refused)
+            self._upload_files(summary, meta)
+            self._pull(summary, pull_limit)
+        self._conclude(summary)
+
+    def _idle(self, meta: MetaResponse, retry_refused: bool) -> bool:
+        """Nothing to send and the cursor is the server's latest: one round trip, done."""
+        with self.database.read() as session:
+            if read_state(session, SNAPSHOT):
+                return False
+            if due_entries(session, None if retry_refused else utc_now()):
+                return False
+            cursor = read_state(session, CURSOR)
+        return cursor == meta.latest_cursor and not self._files_waiting()
+
+    def _push(self, summary: SyncSummary, retry_refused: bool) -> None:
+        counts = ReceiptCounts()
+        with self.database.read() as session:
+            probes = build_probes(session, unconfirmed_entries(session))
+        if probes:
+            self._send(probes, counts, probes=True)
+        with self.database.read() as session:
+            # Taken once: an entry edited during this run waits for the next one (``tick``).
+            keys = due_entries(session, None if retry_refused else utc_now())
+        total = len(keys)
+        position = 0
+        while position < len(keys):
+            chunk = keys[position : position + self.batch.size]
+            with self.database.read() as session:
+                sent = build_batch(session, chunk)
+            if sent:
+                self._report(Phase.PUSHING, position, total)
+                self._send(sent, counts)
+            position += len(chunk)
+            self._report(Phase.PUSHED, position, total)
+        summary.pushed += counts.pushed
+        summary.conflicts += counts.conflicts
+        summary.rejected += counts.rejected
+        summary.rejected_messages.extend(counts.rejected_messages)
+
+    def _send(self, sent: list[Outgoing], counts: ReceiptCounts, *, probes: bool = False) -> None:
+        """Push ``sent``, in smaller pieces when the link cannot carry it whole."""
+        remaining = list(sent)
+        failures = 0
+        while remaining:
+            piece = remaining[: self.batch.size]
+            if not probes:
+                with self.database.write() as session:
+                    mark_sent(session, piece)
+            request = PushRequest(
+                batch_id=uuid.uuid4().hex, changes=[outgoing.change for outgoing in piece]
+            )
+            started = time.monotonic()
+            try:
+                answer = self.client.push(request)
+            except TransientFailure as error:
+                failures += 1
+                self.batch.failed()
+                self._pause_or_give_up(failures, error)
+                continue
+            self.batch.answered(time.monotonic() - started)
+            failures = 0
+            self._report(Phase.PUSH_ANSWERED)
+            with self.database.write() as session:
+                store_receipts(session, piece, list(answer.results), counts, probes=probes)
+            remaining = remaining[len(piece) :]
+
+    def _files_waiting(self) -> list[str]:
+        folder = self.files_dir
+        if folder is None:
+            return []
+        return [sha for sha in pending_hashes(self.database) if file_path(folder, sha).is_file()]
+
+    def _upload_files(self, summary: SyncSummary, meta: MetaResponse) -> None:
+        """After the records: the files they name that the server lacks (tus, resumable)."""
+        if self.files_dir is None:
+            return
+        self._report(Phase.UPLOADING)
+        uploader = AttachmentUploader(self.database, self.client, self.files_dir,
+                                      pause=self._pause_or_give_up)
+        counts = uploader.upload_missing(meta.limits.max_chunk_bytes)
+        summary.files_uploaded += counts.uploaded
+        summary.files_failed += counts.failed
+
+    def _pull(self, summary: SyncSummary, limit: int) -> None:
+        with self.database.read() as session:
+            cursor = read_state(session, CURSOR)
+            snapshot = bool(read_state(session, SNAPSHOT))
+        while True:
+            self._report(Phase.PULLING, summary.pulled)
+            page = self._retrying(lambda cursor=cursor: self.client.pull(cursor, limit))
+            if page.resync:
+                start_snapshot(self.database, page.next_cursor)
+                cursor, snapshot = page.next_cursor, True
+                summary.resynced = True
+                continue
+            apply_page(self.database, page, snapshot=snapshot)
+            summary.pulled += len(page.items)
+            cursor = page.next_cursor
+            self._report(Phase.PULLED, summary.pulled)
+            if not page.has_more:
+                return
+
+    def _conclude(self, summary: SyncSummary) -> None:
+        with self.database.write() as session:
+            summary.pending = session.scalar(select(func.count()).select_from(PendingChange)) or 0
+            summary.open_conflicts = session.scalar(select(func.count()).select_from(SyncConflict)) or 0
+            if summary.pending == 0 and summary.open_conflicts == 0:
+                write_state(session, LAST_SUCCESS, utc_now().isoformat())
+        summary.files_pending = len(self._files_waiting())
+        summary.bytes_sent = self.client.traffic.sent
+        summary.bytes_received = self.client.traffic.received
+        if summary.open_conflicts:
+            summary.reason = ngettext(
+                "{count} conflict waits for your decision (relay-app conflicts list).",
+                "{count} conflicts wait for your decision (relay-app conflicts list).",
+                summary.open_conflicts,
+            ).format(count=summary.open_conflicts)
+        elif summary.pending:
+            summary.reason = ngettext(
+                "{count} change is not on the server yet (refused or made during the sync).",
+                "{count} changes are not on the server yet (refused or made during the sync).",
+                summary.pending,
+            ).format(count=summary.pending)
+        self._report(Phase.DONE)
+
+    # -- retries, progress, history --------------------------------------------------------------
+
+    def _retrying(self, call: Callable[[], Result]) -> Result:
+        failures = 0
+        while True:
+            try:
+                return call()
+            except TransientFailure as error:
+                failures += 1
+                self._pause_or_give_up(failures, error)
+
+    def _pause_or_give_up(self, failures: int, error: TransientFailure) -> None:
+        if failures >= (UNREACHABLE_ATTEMPTS if error.unreachable else self.retries.attempts):
+            raise Offline(str(error)) from error
+        if self.cancel_event.wait(self.retries.wait(failures - 1)):
+            raise Cancelled()
+
+    def _report(self, phase: Phase, done: int = 0, total: int | None = None) -> None:
+        traffic = self.client.traffic
+        self.progress(SyncProgress(phase, done, total, traffic.sent, traffic.received))
+        if self.cancel_event.is_set():
+            raise Cancelled()
+
+    def _start_run(self) -> int:
+        with self.database.write() as session:
+            run = SyncRun(server_url=self.client.server_url, started_at=utc_now(), outcome="running",
+                          pushed=0, pulled=0, conflicts=0, rejected=0, bytes_sent=0, bytes_received=0)
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def _finish_run(self, run_id: int, summary: SyncSummary, outcome: str) -> None:
+        with self.database.write() as session:
+            run = session.get(SyncRun, run_id)
+            if run is None:
+                return
+            run.finished_at = utc_now()
+            run.outcome = outcome
+            run.pushed = summary.pushed
+            run.pulled = summary.pulled
+            run.conflicts = summary.conflicts
+            run.rejected = summary.rejected
+            run.bytes_sent = self.client.traffic.sent
+            run.bytes_received = self.client.traffic.received
+            run.error = summary.reason

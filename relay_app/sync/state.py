@@ -1,0 +1,29 @@
+"""Small sync facts kept in ``sync_state``: the server, the pull cursor, the last success."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from relay_app.store.models import SyncState
+from relay_app.store.types import utc_now
+
+SERVER_URL = "server_url"
+CURSOR = "pull_cursor"
+# Set while a resync snapshot is being pulled: at its end, records it did not deliver go.
+SNAPSHOT = "snapshot_in_progress"
+LAST_SUCCESS = "last_success"
+RELAY_NAME = "relay_name"
+
+
+def read_state(session: Session, key: str) -> str | None:
+    row = session.get(SyncState, key)
+    return row.value if row is not None else None
+
+
+def write_state(session: Session, key: str, value: str | None) -> None:
+    row = session.get(SyncState, key)
+    if row is None:
+        session.add(SyncState(key=key, value=value, updated_at=utc_now()))
+    else:
+        row.value = value
+        row.updated_at = utc_now()

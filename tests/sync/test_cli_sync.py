@@ -1,0 +1,108 @@
+"""`relay-app enroll`, `sync` and `conflicts` against a real server, run in-process."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from relay_app.cli.main import main
+from relay_app.config import resolve_paths
+from relay_app.services import open_services
+from tests.central.harness import Central
+from tests.sync.conftest import REGIONS
+from tests.sync.records import partner
+
+
+def _run(capsys: pytest.CaptureFixture[str], data_dir: Path, *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["--data-dir", str(data_dir), *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _add_partner(data_dir: Path, **values: object) -> str:
+    with open_services(resolve_paths(data_dir)) as services:
+        return services.records("partners").create(partner(1, **values)).id
+
+
+def _edit(data_dir: Path, record_id: str, **values: object) -> None:
+    with open_services(resolve_paths(data_dir)) as services:
+        services.records("partners").update(record_id, values)
+
+
+def test_enroll_then_sync_prints_a_summary_and_exits_zero(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "laptop"
+    code, out, err = _run(capsys, data_dir, "enroll", "--server", central.url, "--code",
+                          central.relay(REGIONS), "--name", "Field laptop")
+    assert code == 0, err
+    assert "Test relay" in out
+    credentials = data_dir / "credentials.json"
+    assert stat.S_IMODE(os.stat(credentials).st_mode) == 0o600
+    assert list(json.loads(credentials.read_text()).keys()) == [central.url]
+
+    _add_partner(data_dir)
+    code, out, err = _run(capsys, data_dir, "sync")
+    assert (code, err) == (0, "")
+    assert "Sending changes" in out and "Sent:" in out
+
+    code, out, _err = _run(capsys, data_dir, "sync", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["idle"] and summary["in_sync"]
+
+
+def test_sync_without_enrolment_or_server_fails_with_one_line(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = _run(capsys, tmp_path / "new", "sync")
+    assert code == 1 and "not enrolled" in err and len(err.strip().splitlines()) == 1
+
+    data_dir = tmp_path / "laptop"
+    assert _run(capsys, data_dir, "enroll", "--server", central.url, "--code",
+                central.relay(REGIONS))[0] == 0
+    code, _out, err = _run(capsys, data_dir, "enroll", "--server", central.url, "--code", "AAAA-BBBB")
+    assert code == 1 and "code" in err and len(err.strip().splitlines()) == 1
+
+    central.server.stop()
+    code, _out, err = _run(capsys, data_dir, "--lang", "fr", "sync")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+def test_conflicts_are_listed_shown_and_resolved_from_the_command_line(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for data_dir in (first, second):
+        assert _run(capsys, data_dir, "enroll", "--server", central.url, "--code",
+                    central.relay(REGIONS))[0] == 0
+    record_id = _add_partner(first)
+    assert _run(capsys, first, "sync")[0] == 0
+    assert _run(capsys, second, "sync")[0] == 0
+    _edit(first, record_id, city="Nîmes")
+    _edit(second, record_id, city="Sète")
+    assert _run(capsys, first, "sync")[0] == 0
+
+    code, out, err = _run(capsys, second, "sync")
+    assert code == 1 and "conflict" in err and "Conflicts:" in out
+
+    code, out, _err = _run(capsys, second, "conflicts", "list", "--json")
+    [conflict] = json.loads(out)
+    assert (conflict["field"], conflict["mine"], conflict["theirs"]) == ("city", "Sète", "Nîmes")
+    code, out, _err = _run(capsys, second, "conflicts", "show", str(conflict["id"]))
+    assert code == 0 and "Sète" in out and "Nîmes" in out
+
+    code, _out, err = _run(capsys, second, "conflicts", "resolve", str(conflict["id"]), "--value", "Sète ")
+    assert code == 1 and "JSON" in err  # not JSON: nothing changes
+    code, _out, err = _run(capsys, second, "conflicts", "resolve", str(conflict["id"]),
+                           "--value", '"Agde"')
+    assert code == 0, err
+    assert _run(capsys, second, "conflicts", "list")[1].strip() == "No conflicts."
+    assert _run(capsys, second, "sync")[0] == 0
+    assert _run(capsys, first, "sync")[0] == 0
+    code, out, _err = _run(capsys, first, "records", "show", "partners", record_id, "--json")
+    assert json.loads(out)["city"] == "Agde"
