@@ -1,8 +1,8 @@
-"""Unsaved editor work kept as small JSON files, so a crash or a power cut loses seconds, not records.
+"""Unsaved editor work kept as small JSON files: a crash or a power cut loses seconds, not records.
 
-One file per open editor in ``paths.drafts``. Each write goes to a temporary file in the same folder,
-is flushed to disk and then renamed over the old draft: a draft file is always either the previous
-complete version or the new one, never half of each.
+One file per open editor in ``paths.drafts``. Each write goes to a temporary file in the same
+folder, is flushed to disk and then renamed over the old draft: a draft file is always either
+the previous complete version or the new one, never half of each.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Draft:
 
 
 def new_draft_key(kind: str, record_id: str | None = None) -> str:
-    """A key for an editor: stable for an existing record (one draft per record), unique otherwise."""
+    """A key for an editor: one per existing record, a fresh one for each new record."""
     return f"{kind}-{record_id}" if record_id else f"{kind}-new-{uuid.uuid4().hex}"
 
 

@@ -103,12 +103,12 @@ class RecordService:
         offset: int = 0,
         limit: int | None = None,
     ) -> list[RecordView]:
-        statement = self._query(search, filters)
+        statement = self._query(search, filters, ranked=order_by is None)
         if statement is None:
             return []
         if order_by is not None:
             column = getattr(self.model, self._checked_field(order_by))
-            statement = statement.order_by(None).order_by(column.desc() if descending else column.asc())
+            statement = statement.order_by(column.desc() if descending else column.asc())
         elif search is None or match_expression(search) is None:
             statement = statement.order_by(self.model.row_id)
         statement = statement.offset(offset)
@@ -118,14 +118,14 @@ class RecordService:
             return [self.view(row) for row in session.scalars(statement)]
 
     def count(self, search: str | None = None, filters: Filters | None = None) -> int:
-        statement = self._query(search, filters)
+        statement = self._query(search, filters, ranked=False)
         if statement is None:
             return 0
-        counted = select(func.count()).select_from(statement.order_by(None).subquery())
+        counted = select(func.count()).select_from(statement.subquery())
         with self.database.read() as session:
             return session.scalar(counted) or 0
 
-    def _query(self, search: str | None, filters: Filters | None) -> Any:
+    def _query(self, search: str | None, filters: Filters | None, *, ranked: bool) -> Any:
         statement = select(self.model).where(self.model.deleted.is_(False))
         for name, wanted in (filters or {}).items():
             column = getattr(self.model, self._checked_field(name))
@@ -137,7 +137,7 @@ class RecordService:
             expression = match_expression(search)
             if expression is None:
                 return None  # only punctuation typed: nothing can match
-            statement = restrict_to_matches(statement, self.model, expression)
+            statement = restrict_to_matches(statement, self.model, expression, ranked=ranked)
         return statement
 
     def _checked_field(self, name: str) -> str:

@@ -1,0 +1,52 @@
+"""Photos made ready for storage: large ones scaled down so they sync over a poor link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QImage, QImageReader
+
+from relay_app.services.attachments import AttachmentStore, StoredFile
+
+MAX_SIDE = 2048
+
+
+def prepared_image(source: Path) -> tuple[bytes, str] | None:
+    """(bytes, media type) of ``source``, scaled so neither side exceeds MAX_SIDE.
+
+    A photo already small enough is kept byte for byte (same hash, so it dedupes with copies
+    of itself). None when Qt cannot read the file as an image.
+    """
+    reader = QImageReader(str(source))
+    reader.setAutoTransform(True)  # honour the camera's EXIF rotation before measuring
+    size = reader.size()
+    fmt = bytes(reader.format().data()).decode() or "jpeg"
+    if not size.isValid():
+        return None
+    if max(size.width(), size.height()) <= MAX_SIDE:
+        return source.read_bytes(), f"image/{'jpeg' if fmt == 'jpg' else fmt}"
+    image: QImage = reader.read()
+    if image.isNull():
+        return None
+    scaled = image.scaled(
+        MAX_SIDE,
+        MAX_SIDE,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    keep_png = fmt == "png" and image.hasAlphaChannel()
+    scaled.save(buffer, "PNG" if keep_png else "JPEG", -1 if keep_png else 85)
+    data: QByteArray = buffer.data()
+    return bytes(data.data()), "image/png" if keep_png else "image/jpeg"
+
+
+def store_image(store: AttachmentStore, source: Path) -> tuple[StoredFile, str] | None:
+    """Scale (if needed) and store a photo; returns the stored file and its media type."""
+    prepared = prepared_image(source)
+    if prepared is None:
+        return None
+    data, media_type = prepared
+    return store.put_bytes(data), media_type

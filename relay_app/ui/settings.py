@@ -1,0 +1,50 @@
+"""The UI's own preferences (window geometry, last view, language) in an ini file in the data dir.
+
+Keeping them next to the database, not in the platform's registry, means one data dir is one
+installation: tests get their own file and a copied data dir carries its preferences along.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from relay_app.config import Paths
+
+SETTINGS_FILE = "ui.ini"
+
+
+class UiSettings:
+    def __init__(self, paths: Paths) -> None:
+        self._store = QSettings(str(paths.data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+    def _text(self, key: str) -> str | None:
+        value = self._store.value(key)
+        return str(value) if value not in (None, "") else None
+
+    @property
+    def language(self) -> str | None:
+        return self._text("ui/language")
+
+    @language.setter
+    def language(self, code: str) -> None:
+        self._store.setValue("ui/language", code)
+
+    @property
+    def last_view(self) -> str | None:
+        return self._text("window/last_view")
+
+    @last_view.setter
+    def last_view(self, name: str) -> None:
+        self._store.setValue("window/last_view", name)
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self._store.value("window/geometry")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._store.setValue("window/geometry", value)
+
+    def sync(self) -> None:
+        self._store.sync()

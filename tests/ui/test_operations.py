@@ -1,0 +1,111 @@
+"""Long work off the GUI thread: results by signal, a late progress dialog, a Cancel that writes
+nothing."""
+
+from __future__ import annotations
+
+import csv
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from relay_app.services import ImportReport, Services
+from relay_app.ui.changes import DataChanges
+from relay_app.ui.main_window import MainWindow
+from relay_app.ui.operations import PROGRESS_DELAY_MS, Cancelled, Operation
+from relay_app.ui.transfer import import_summary, start_import
+from tests import factories
+
+
+def _partners_csv(path: Path, count: int) -> Path:
+    fields = list(factories.partner())
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for number in range(count):
+            row = factories.partner(name=f"Partner {number}")
+            row["languages"] = ";".join(row["languages"])
+            writer.writerow(row)
+    return path
+
+
+def test_work_runs_off_the_gui_thread_and_reports_by_signal(qtbot: QtBot) -> None:
+    seen: dict[str, Any] = {}
+
+    def work(_progress: Any) -> str:
+        seen["thread"] = threading.current_thread()
+        return "done"
+
+    Operation(None, work).success(lambda result: seen.update(result=result)).run()
+    qtbot.waitUntil(lambda: "result" in seen)
+    assert seen["result"] == "done"
+    assert seen["thread"] is not threading.main_thread()
+
+
+def test_progress_dialog_shows_only_after_the_delay_and_cancel_stops_the_work(qtbot: QtBot) -> None:
+    outcome: dict[str, Any] = {}
+
+    def work(progress: Any) -> int:
+        for step in range(200):
+            progress(step, 200)
+            time.sleep(0.02)
+        return 200
+
+    operation = (
+        Operation(None, work)
+        .with_progress("Counting…")
+        .success(lambda result: outcome.update(result=result))
+        .failure(lambda error: outcome.update(error=error))
+        .run()
+    )
+    dialog = operation.progress_dialog
+    assert dialog is not None
+    qtbot.wait(PROGRESS_DELAY_MS // 2)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(dialog.isVisible, timeout=PROGRESS_DELAY_MS * 3)
+    assert dialog.value() > 0
+    cancel = dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    cancel.click()
+    qtbot.waitUntil(lambda: outcome != {})
+    assert isinstance(outcome.get("error"), Cancelled)
+    assert "result" not in outcome
+
+
+def test_cancelled_import_writes_nothing(services: Services, tmp_path: Path, qtbot: QtBot) -> None:
+    source = _partners_csv(tmp_path / "partners.csv", 1000)
+    results: list[Any] = []
+    changes = DataChanges()
+    operation = start_import(
+        None,
+        services,
+        "partners",
+        source,
+        changes,  # type: ignore[arg-type]
+        on_done=results.append,
+    )
+    operation.cancel()
+    qtbot.waitUntil(lambda: results != [])
+    assert isinstance(results[0], Cancelled)
+    assert services.records("partners").count() == 0
+    assert services.status().pending_changes == 0
+
+
+def test_import_from_the_window_fills_the_list(
+    window: MainWindow, services: Services, tmp_path: Path, qtbot: QtBot
+) -> None:
+    source = _partners_csv(tmp_path / "partners.csv", 450)
+    results: list[Any] = []
+    panel = window.panels["partners"]
+    start_import(window, services, "partners", source, window.changes, on_done=results.append)
+    qtbot.waitUntil(lambda: results != [], timeout=20000)
+    report = results[0]
+    assert isinstance(report, ImportReport) and report.created == 450
+    assert "450" in import_summary(report)
+    assert panel.model.total == 450
+    assert panel.model.rowCount() == panel.model.PAGE_SIZE  # the rest loads as the list scrolls
+    panel.table.scrollToBottom()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > panel.model.PAGE_SIZE)
