@@ -20,7 +20,8 @@ from relay_app.transfer import TransferError
 
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    choose_language(language_option(arguments))
+    explicit_language = language_option(arguments)
+    choose_language(explicit_language)
     try:
         args = build_parser().parse_args(arguments)
     except SystemExit as done:  # --help, --version and usage errors
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = resolve_paths(args.data_dir)
         if args.command is None:
-            return _run_desktop(paths)
+            return _run_desktop(paths, explicit_language)
         return int(args.handler(args, paths))
     except (CliError, ServiceError, TransferError) as error:
         print_error(_("Error: {message}").format(message=error))
@@ -56,10 +57,10 @@ def choose_language(option: str | None) -> str:
     return set_language(wanted or system_language())
 
 
-def _run_desktop(paths: Paths) -> int:
+def _run_desktop(paths: Paths, language: str | None) -> int:
     from relay_app.ui.app import run_app  # Qt is loaded only for the window
 
-    return int(run_app(paths) or 0)
+    return int(run_app(paths, language=normalise_language(language)) or 0)
 
 
 def _is_database_problem(error: Exception) -> bool:

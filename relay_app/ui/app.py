@@ -8,8 +8,12 @@ import sys
 from relay_app.config import Paths
 
 
-def run_app(paths: Paths, argv: list[str] | None = None) -> int:
-    """Open the services on ``paths`` and show the main window until the user quits."""
+def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = None) -> int:
+    """Open the services on ``paths`` and show the main window until the user quits.
+
+    ``language`` is an explicit choice (``--lang`` or ``RELAY_LANG``); it wins over the one saved in
+    Settings, which wins over the system's.
+    """
     from PySide6.QtWidgets import QApplication
 
     from relay_app.config import LANGUAGE_VARIABLE
@@ -32,9 +36,10 @@ def run_app(paths: Paths, argv: list[str] | None = None) -> int:
     app.setWindowIcon(app_icon())
     settings = UiSettings(paths)
     language_signal()  # listen before the first switch, so Qt's own texts follow it too
-    # The command line already chose a language (RELAY_LANG, else the system's); a language the
-    # person picked in Settings wins over the system's, an explicit RELAY_LANG over both.
-    if settings.language and not os.environ.get(LANGUAGE_VARIABLE):
+    explicit = language or os.environ.get(LANGUAGE_VARIABLE)
+    if explicit:
+        set_language(explicit)
+    elif settings.language:
         set_language(settings.language)
     install_qt_translations()
     with open_services(paths) as services:
