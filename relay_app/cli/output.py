@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from babel.numbers import format_decimal
-
 from relay_app import codelists
-from relay_app.i18n import _, current_locale
+from relay_app.formatting import format_decimal
+from relay_app.i18n import _
 
 MAX_CELL_WIDTH = 40
 ELLIPSIS = "…"
@@ -39,7 +38,7 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
-        return format_decimal(value, locale=current_locale())
+        return format_decimal(value, 6)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.dates import format_datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from relay_app.i18n import _, current_locale, ngettext
+from relay_app.formatting import format_datetime
+from relay_app.i18n import _, ngettext
 from relay_app.services import Services
 from relay_app.sync.state import LAST_SUCCESS, read_state
 from relay_app.ui.icons import icon
@@ -64,7 +64,7 @@ class StatusPanel(QWidget):
         )
         synced = last_sync(self._services)
         when = (
-            format_datetime(synced, format="short", locale=current_locale())
+            format_datetime(synced, "short")
             if synced is not None
             else _("never")
         )

@@ -93,8 +93,26 @@ def test_soc_fields_appear_when_relevant_and_the_result_updates_live(
     editor.field_input("soc_depth_cm").set_raw("30")
     text = editor.carbon_label.text()  # type: ignore[union-attr]
     assert "10 ‰ per year" in text and "2.5 ×" in text
-    editor.field_input("soc_years").set_raw("2,5")  # a decimal comma is understood
+    editor.field_input("soc_years").set_raw("2.5")
     assert "40 ‰ per year" in editor.carbon_label.text()  # type: ignore[union-attr]
+
+
+def test_number_inputs_read_and_show_the_locales_decimal_separator(window: MainWindow) -> None:
+    window.show_view("practices")
+    panel = window.panels["practices"]
+    panel.new_record()
+    area = panel.editor.field_input("area_ha")
+    area.set_raw("1,5")  # ambiguous in English: left for the validator to flag
+    assert area.raw() == "1,5"
+    assert panel.editor.form.coerce_field("area_ha", area.raw())[1] is not None
+    window.switch_language("fr")
+    area.set_raw("0,4")
+    assert area.raw() == 0.4
+    area.set_raw(12.75)
+    assert area.focus.text() == "12,75"  # type: ignore[attr-defined]
+    window.switch_language("es")
+    area.set_raw(1234.5)
+    assert area.raw() == 1234.5
 
 
 def test_tutorial_steps_can_be_added_and_reordered(
@@ -124,8 +142,8 @@ def test_paste_coordinates_fills_latitude_and_longitude(window: MainWindow) -> N
     editor = window.panels["partners"].editor
     QGuiApplication.clipboard().setText("14.6937, -17.4441")
     editor.paste_coordinates()
-    assert editor.field_input("latitude").raw() == "14.6937"
-    assert editor.field_input("longitude").raw() == "-17.4441"
+    assert editor.field_input("latitude").raw() == 14.6937
+    assert editor.field_input("longitude").raw() == -17.4441
     QGuiApplication.clipboard().setText("no place at all")
     editor.paste_coordinates()
     assert "clipboard" in editor.error_text("latitude")

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from relay_app import codelists
+from relay_app.formatting import format_decimal, parse_decimal
 from relay_app.forms import Field, FieldType
 from relay_app.i18n import _
 from relay_app.services import Services
 from relay_app.ui.editor.steps import StepsInput
 
 EMPTY_DATE = QDate(1900, 1, 1)
+DECIMALS_SHOWN = 8  # enough for coordinates; trailing zeros are not shown
 
 
 class FieldInput(QObject):
@@ -105,7 +107,7 @@ class LongTextInput(FieldInput):
 
 
 class NumberInput(FieldInput):
-    """A number typed as text, with its unit beside it; a decimal comma is accepted."""
+    """A number typed as text in the locale's own way, with its unit beside it."""
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
@@ -123,14 +125,20 @@ class NumberInput(FieldInput):
 
     def raw(self) -> Any:
         text = self.edit.text().strip()
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        return text
+        if not text or self.field.type is FieldType.INTEGER:
+            return text
+        try:
+            return parse_decimal(text)  # the locale's separators: "0,4" in French
+        except ValueError:
+            return text  # the validator names the problem inline
 
     def set_raw(self, value: Any) -> None:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        self.edit.setText("" if value is None else str(value))
+        if value is None or value == "":
+            self.edit.setText("")
+        elif self.field.type is FieldType.INTEGER or isinstance(value, str):
+            self.edit.setText(str(value))
+        else:
+            self.edit.setText(format_decimal(value, DECIMALS_SHOWN))
 
     def retranslate_ui(self) -> None:
         self.unit.setText(_(self.field.unit) if self.field.unit else "")

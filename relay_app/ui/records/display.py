@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
-
 from relay_app import codelists
+from relay_app.formatting import format_date, format_datetime, format_decimal
 from relay_app.forms import Field, FieldType
-from relay_app.i18n import _, current_locale
+from relay_app.i18n import _
 
 
 def display_value(field: Field, value: Any) -> str:
@@ -24,15 +22,15 @@ def display_value(field: Field, value: Any) -> str:
         items = value if isinstance(value, list) else [value]
         return ", ".join(names.label(str(item)) for item in items)
     if isinstance(value, datetime):
-        return format_datetime(value, format="short", locale=current_locale())
+        return format_datetime(value, "short")
     if isinstance(value, date):
-        return format_date(value, format="medium", locale=current_locale())
+        return format_date(value, "medium")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
         if field.type is FieldType.INTEGER and field.name.endswith("year"):
             return str(value)  # a year is not a quantity: no thousands separator
-        number = format_decimal(value, format="#,##0.##", locale=current_locale())
+        number = format_decimal(value, 2)
         return (
             _("{number} {unit}").format(number=number, unit=_(field.unit)) if field.unit else number
         )
