@@ -143,25 +143,7 @@ class SyncClient:
         url = f"{self.server_url}{path}"
         sent = {"Authorization": f"Bearer {self.token}", **headers}
         timeout = (self.timeouts.connect, self.timeouts.read)
-
-        def send() -> requests.Response:
-            session = self._take_session()
-            try:
-                response = session.request(method, url, data=data, headers=sent, timeout=timeout)
-                len(response.content)
-                return response
-            finally:
-                self._give_back(session)
-
-        try:
-            response = run_cancellable(send, self.cancel)
-        except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as error:
-            raise TransientFailure(
-                _describe(error), code="network", unreachable=_unreachable(error)
-            ) from error
-        self.traffic.sent += len(data or b"")
-        self.traffic.received += len(response.content)
+        response = self._exchange(method, url, data=data, headers=sent, timeout=timeout)
         if response.status_code >= 500:
             raise error_for(response)
         return response
@@ -199,6 +181,40 @@ class SyncClient:
         with self._pool_lock:
             self._pool.append(session)
 
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: bytes | None,
+        headers: dict[str, str],
+        timeout: tuple[float, float],
+        params: dict[str, Any] | None = None,
+    ) -> requests.Response:
+        """One request, cancellable, its bytes counted; network failures become ``TransientFailure``."""
+
+        def send() -> requests.Response:
+            session = self._take_session()
+            try:
+                response = session.request(
+                    method, url, data=data, params=params, headers=headers, timeout=timeout
+                )
+                len(response.content)  # read the body here, so a cut surfaces as a retryable error
+                return response
+            finally:
+                self._give_back(session)
+
+        try:
+            response = run_cancellable(send, self.cancel)
+        except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as error:
+            raise TransientFailure(
+                _describe(error), code="network", unreachable=_unreachable(error)
+            ) from error
+        self.traffic.sent += len(data or b"")
+        self.traffic.received += _wire_size(response)
+        return response
+
     def _call(
         self,
         method: str,
@@ -222,27 +238,7 @@ class SyncClient:
             headers["Content-Encoding"] = "gzip"
         url = f"{self.server_url}{API_PREFIX}{path}"
         timeout = (self.timeouts.connect, read_timeout or self.timeouts.read)
-
-        def send() -> requests.Response:
-            session = self._take_session()
-            try:
-                response = session.request(
-                    method, url, data=data, params=params, headers=headers, timeout=timeout
-                )
-                len(response.content)  # read the body here, so a cut surfaces as a retryable error
-                return response
-            finally:
-                self._give_back(session)
-
-        try:
-            response = run_cancellable(send, self.cancel)
-        except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as error:
-            raise TransientFailure(
-                _describe(error), code="network", unreachable=_unreachable(error)
-            ) from error
-        self.traffic.sent += len(data or b"")
-        self.traffic.received += _wire_size(response)
+        response = self._exchange(method, url, data=data, params=params, headers=headers, timeout=timeout)
         if not _framed(response):
             # A link dropped inside the headers reads as a complete answer with an empty body.
             raise TransientFailure(_("connection lost"), code="network")
