@@ -12,8 +12,8 @@ from relay_app.services.attachments import AttachmentStore, StoredFile
 MAX_SIDE = 2048
 
 
-def prepared_image(source: Path) -> tuple[bytes, str] | None:
-    """(bytes, media type) of ``source``, scaled so neither side exceeds MAX_SIDE.
+def prepared_image(source: Path, max_side: int = MAX_SIDE) -> tuple[bytes, str] | None:
+    """(bytes, media type) of ``source``, scaled so neither side exceeds ``max_side``.
 
     A photo already small enough is kept byte for byte (same hash, so it dedupes with copies
     of itself). None when Qt cannot read the file as an image.
@@ -21,23 +21,23 @@ def prepared_image(source: Path) -> tuple[bytes, str] | None:
     reader = QImageReader(str(source))
     reader.setAutoTransform(True)  # honour the camera's EXIF rotation before measuring
     size = reader.size()
-    fmt = bytes(reader.format().data()).decode() or "jpeg"
-    if not size.isValid():
+    fmt = bytes(reader.format().data()).decode()
+    if not size.isValid() or not fmt:
         return None
-    if max(size.width(), size.height()) <= MAX_SIDE:
+    if max(size.width(), size.height()) <= max_side:
         return source.read_bytes(), f"image/{'jpeg' if fmt == 'jpg' else fmt}"
     image: QImage = reader.read()
     if image.isNull():
         return None
     scaled = image.scaled(
-        MAX_SIDE,
-        MAX_SIDE,
+        max_side,
+        max_side,
         Qt.AspectRatioMode.KeepAspectRatio,
         Qt.TransformationMode.SmoothTransformation,
     )
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    keep_png = fmt == "png" and image.hasAlphaChannel()
+    keep_png = fmt == "png" and image.hasAlphaChannel()  # a logo's transparency survives
     scaled.save(buffer, "PNG" if keep_png else "JPEG", -1 if keep_png else 85)
     data: QByteArray = buffer.data()
     return bytes(data.data()), "image/png" if keep_png else "image/jpeg"

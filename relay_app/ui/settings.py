@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from relay_app.config import Paths
 
 SETTINGS_FILE = "ui.ini"
+DEFAULT_MAX_IMAGE_SIDE = 2048
 
 
 class UiSettings:
@@ -45,6 +46,19 @@ class UiSettings:
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
         self._store.setValue("window/geometry", value)
+
+    @property
+    def max_image_side(self) -> int:
+        """Longest side, in pixels, photos are scaled down to before they are stored."""
+        try:
+            value = int(str(self._store.value("files/max_image_side", DEFAULT_MAX_IMAGE_SIDE)))
+        except ValueError:
+            return DEFAULT_MAX_IMAGE_SIDE
+        return value if value >= 64 else DEFAULT_MAX_IMAGE_SIDE
+
+    @max_image_side.setter
+    def max_image_side(self, pixels: int) -> None:
+        self._store.setValue("files/max_image_side", int(pixels))
 
     def sync(self) -> None:
         self._store.sync()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,18 +28,23 @@ from PySide6.QtWidgets import (
 )
 
 from relay_app import carbon
+from relay_app.formatting import format_decimal
 from relay_app.forms import FieldError, form_for
 from relay_app.i18n import _
 from relay_app.services import RecordView, Services
+from relay_app.services.attachments import AttachmentStore
 from relay_app.services.drafts import Draft, DraftStore, new_draft_key
 from relay_app.services.errors import ServiceError, ValidationFailed
+from relay_app.services.record_files import ROLES_BY_KIND, RecordFileService
 from relay_app.ui.editor.coordinates import parse_coordinates
 from relay_app.ui.editor.field_row import FieldRow
+from relay_app.ui.editor.files import RecordFilesBox
 from relay_app.ui.editor.inputs import FieldInput, make_input
 from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.records.kinds import KIND_VIEWS
+from relay_app.ui.settings import UiSettings
 
 _SOC_FIELDS = ("soc_before_t_ha", "soc_after_t_ha", "soc_years", "soc_depth_cm")
 
@@ -103,6 +109,10 @@ class RecordEditor(QWidget):
                 self.carbon_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 grid.addWidget(self.carbon_label, line, 0, 1, 2)
                 line += 1
+        self.file_boxes = self._make_file_boxes()
+        for box in self.file_boxes.values():
+            grid.addWidget(box, line, 0, 1, 2)
+            line += 1
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_host)
@@ -148,9 +158,27 @@ class RecordEditor(QWidget):
                 chain.append(row.input.list)
             if row.field.name == "longitude" and self.paste_button is not None:
                 chain.append(self.paste_button)
+        for box in self.file_boxes.values():
+            chain.extend(box.focus_widgets())
         chain.extend([self.cancel_button, self.save_button])
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def _make_file_boxes(self) -> dict[str, RecordFilesBox]:
+        roles = ROLES_BY_KIND.get(self.kind, ())
+        if not roles:
+            return {}
+        paths = self._services.paths
+        files = RecordFileService(
+            self._services.database, AttachmentStore(paths.attachments), self._services.device_id
+        )
+        boxes = {}
+        for role in roles:
+            # Read at each addition, so a changed setting applies without reopening the editor.
+            box = RecordFilesBox(files, self.kind, role, lambda: UiSettings(paths).max_image_side)
+            box.location_found.connect(self.offer_location)
+            boxes[role] = box
+        return boxes
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -188,6 +216,8 @@ class RecordEditor(QWidget):
 
     def start_new(self, values: dict[str, Any] | None = None) -> None:
         self._record_id = None
+        for box in self.file_boxes.values():
+            box.set_owner(None)
         self._draft_key = new_draft_key(self.kind)
         self._load({})
         self._loaded = self.raw_values()
@@ -199,6 +229,8 @@ class RecordEditor(QWidget):
 
     def start_edit(self, record: RecordView) -> None:
         self._record_id = record.id
+        for box in self.file_boxes.values():
+            box.set_owner(record.id)
         self._draft_key = new_draft_key(self.kind, record.id)
         self._load(record.values)
         self._loaded = self.raw_values()
@@ -293,6 +325,27 @@ class RecordEditor(QWidget):
             return
         self.rows["latitude"].input.set_raw(found[0])
         self.rows["longitude"].input.set_raw(found[1])
+
+    def offer_location(self, latitude: float, longitude: float) -> bool:
+        """Offer a photo's GPS position as the record's location, only where none is given yet."""
+        if "latitude" not in self.rows or "longitude" not in self.rows:
+            return False
+        if any(self.rows[name].input.raw() not in (None, "") for name in ("latitude", "longitude")):
+            return False  # never replace a location the person entered
+        answer = QMessageBox.question(
+            self,
+            _("Use the photo's position?"),
+            _("This photo was taken at {latitude}, {longitude}. Use it as the location?").format(
+                latitude=format_decimal(latitude, 5), longitude=format_decimal(longitude, 5)
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.rows["latitude"].input.set_raw(latitude)
+        self.rows["longitude"].input.set_raw(longitude)
+        return True
 
     # -- saving -----------------------------------------------------------------------------------
 
