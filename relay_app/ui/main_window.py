@@ -34,10 +34,11 @@ from relay_app.ui.forums_page import ForumsPage
 from relay_app.ui.icons import app_icon, icon
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import wait_for_writer
-from relay_app.ui.pages import SettingsPage, SyncPage
+from relay_app.ui.pages import SettingsPage
 from relay_app.ui.records.panel import RecordPanel
 from relay_app.ui.settings import UiSettings
 from relay_app.ui.status_panel import StatusPanel
+from relay_app.ui.sync import SyncPage, wait_for_network
 from relay_app.ui.transfer import start_export, start_import
 
 VIEWS: tuple[tuple[str, str], ...] = (
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         self.forums_page = ForumsPage(services, self.drafts, self.changes)
         self.panels["forums"] = self.forums_page.forums
         self.panels["registrations"] = self.forums_page.registrations
-        self.sync_page = SyncPage()
+        self.sync_page = SyncPage(services)
         self.settings_page = SettingsPage()
         self.settings_page.language_chosen.connect(self.switch_language)
         self.pages: dict[str, QWidget] = {
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
 
         self.actions = WindowActions(self)
         self._wire_actions()
+        self._wire_sync()
         language_signal().changed.connect(self.retranslate_ui)
         self.retranslate_ui()
         self._restore_window()
@@ -127,6 +129,19 @@ class MainWindow(QMainWindow):
         actions.connect("about", self.about)
         for name, _label in VIEWS:
             actions.connect(f"view_{name}", lambda name=name: self.show_view(name))
+
+    def _wire_sync(self) -> None:
+        page = self.sync_page
+        self.addAction(page.sync_now_action)  # F5 works from every view
+        self.actions.menus["file"].insertAction(self.actions["quit"], page.sync_now_action)
+        page.connection_changed.connect(self._connection_changed)
+        # A pull or a conflict decision may change any kind of record.
+        page.synced.connect(lambda: [self.changes.records_changed.emit(kind) for kind in self.panels])
+        self.changes.records_changed.connect(lambda _kind: page.refresh_outbox())
+
+    def _connection_changed(self, online: bool) -> None:
+        self.status_panel.online = online
+        self.status_panel.refresh()
 
     def _restore_window(self) -> None:
         geometry = self.settings.geometry
@@ -243,6 +258,8 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.last_view = self.current_view()
         self.settings.sync()
+        self.sync_page.shut_down()  # a running sync stops within a second; nothing is lost
+        wait_for_network()
         wait_for_writer()
         event.accept()
 

@@ -1,4 +1,4 @@
-"""The simple pages: Sync (not configured yet) and Settings (language)."""
+"""The simple pages: Settings (language). The Sync page is its own package, ``ui/sync``."""
 
 from __future__ import annotations
 
@@ -10,30 +10,6 @@ from relay_app.ui.language import language_signal
 
 # Each language is named in itself, so a person who cannot read the current one finds theirs.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
-
-
-class SyncPage(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        language_signal().changed.connect(self.retranslate_ui)
-        self.retranslate_ui()
-
-    def retranslate_ui(self) -> None:
-        self.title.setText(_("Sync"))
-        self.message.setText(
-            _(
-                "Sync is not configured yet. Your records are kept on this computer and every "
-                "change waits in the outbox until a central platform is set up."
-            )
-        )
 
 
 class SettingsPage(QWidget):

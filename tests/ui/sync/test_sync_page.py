@@ -1,0 +1,145 @@
+"""The Sync view against a real server: enrol, sync now, cancel, the outbox and its export."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from relay_app.config import Paths
+from relay_app.services import Services
+from relay_app.sync.credentials import TokenStore
+from relay_app.sync.state import SERVER_URL, write_state
+from relay_app.ui.main_window import MainWindow
+from tests.central.harness import Central
+from tests.sync.conftest import REGIONS, Relay
+from tests.sync.fault_proxy import FaultProxy, Faults
+from tests.sync.records import partner
+from tests.ui.sync.conftest import SYNC_SECONDS, press_sync_now
+
+
+def _add_partner(window: MainWindow, services: Services, number: int) -> str:
+    record_id = services.records("partners").create(partner(number)).id
+    window.changes.records_changed.emit("partners")  # as the editor does after a save
+    return record_id
+
+
+def test_enrol_from_the_view(
+    window: MainWindow, qtbot: QtBot, central: Central, paths: Paths
+) -> None:
+    page = window.sync_page
+    window.show_view("sync")
+    assert page.enrol_box.isVisible() and not page.sync_box.isVisible()
+    assert not page.sync_now_action.isEnabled()
+
+    qtbot.keyClicks(page.enrol_box.server_url, central.url)
+    qtbot.keyClicks(page.enrol_box.code, "not-a-code")
+    with qtbot.waitSignal(page.runner.enrol_failed, timeout=SYNC_SECONDS * 1000):
+        qtbot.mouseClick(page.enrol_box.button, Qt.MouseButton.LeftButton)
+    assert "could not be enrolled" in page.enrol_box.status.text()
+    assert page.enrol_box.isVisible()
+
+    page.enrol_box.code.clear()
+    qtbot.keyClicks(page.enrol_box.code, central.relay(REGIONS))
+    with qtbot.waitSignal(page.runner.enrolled, timeout=SYNC_SECONDS * 1000):
+        qtbot.mouseClick(page.enrol_box.button, Qt.MouseButton.LeftButton)
+    assert page.sync_box.isVisible() and not page.enrol_box.isVisible()
+    assert central.url in page.connected_to.text()
+    assert page.sync_now_action.isEnabled()
+    assert TokenStore(paths.data_dir).load(central.url)
+    assert window.status_panel.connection.text() == "Online"
+
+
+def test_sync_now_empties_the_outbox_and_records_the_run(
+    enrolled_window: MainWindow,
+    services: Services,
+    qtbot: QtBot,
+    make_relay: Callable[..., Relay],
+) -> None:
+    window, page = enrolled_window, enrolled_window.sync_page
+    record_id = _add_partner(window, services, 1)
+    assert [(row.record_id, row.op, row.summary) for row in page.outbox.rows] == [
+        (record_id, "upsert", services.records("partners").get(record_id).summary)
+    ]
+    assert page.outbox.data(page.outbox.index(0, 3)) == "Waiting to be sent"
+    assert page.history.rowCount() == 0
+
+    summary = press_sync_now(qtbot, window)
+
+    assert summary.in_sync and summary.pushed == 1
+    assert page.outbox.rowCount() == 0
+    assert window.status_panel.pending.text() == "0 changes waiting to sync"
+    [run] = page.history.rows
+    assert (run.outcome, run.pushed, run.error) == ("ok", 1, None)
+    assert page.history.data(page.history.index(0, 1)) == "Done"
+    assert "1 sent" in page.result.text()
+    assert run.bytes_sent > 0 and run.bytes_received > 0
+    assert page.traffic.text().startswith("Data sent: ") and "sent: 0 B" not in page.traffic.text()
+    # The record really is on the server: another relay receives it.
+    other = make_relay("other")
+    assert other.sync().in_sync
+    assert other.services.records("partners").get(record_id).values["city"] == "Montpellier"
+
+
+def test_cancel_stops_within_a_second_and_keeps_the_outbox(
+    window: MainWindow,
+    services: Services,
+    paths: Paths,
+    qtbot: QtBot,
+    central: Central,
+) -> None:
+    from relay_app.sync.connect import enroll_device
+
+    enroll_device(services.database, paths.data_dir, central.url, central.relay(REGIONS), "laptop")
+    page = window.sync_page
+    with FaultProxy(central.server.port, Faults(latency=2.0)) as slow:
+        # The same enrolment, reached through a link that takes seconds per round trip.
+        store = TokenStore(paths.data_dir)
+        store.save(slow.url, store.load(central.url) or "")
+        with services.database.write() as session:
+            write_state(session, SERVER_URL, slow.url)
+        _add_partner(window, services, 1)
+        _add_partner(window, services, 2)
+        page.refresh()
+        window.show_view("sync")
+
+        with qtbot.waitSignal(page.runner.progressed, timeout=5000):
+            qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+        assert page.cancel_button.isEnabled() and not page.sync_button.isEnabled()
+        qtbot.wait(300)  # the first request is on its way
+        started = time.monotonic()
+        with qtbot.waitSignal(page.runner.failed, timeout=5000) as stopped:
+            qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+        assert time.monotonic() - started < 1.0
+    assert stopped.args[1] == "cancelled"
+    assert page.outbox.rowCount() == 2  # nothing left the outbox without a receipt
+    assert page.history.rows[0].outcome == "cancelled"
+    assert page.history.data(page.history.index(0, 1)) == "Stopped"
+    assert "nothing was lost" in page.result.text()
+    assert page.sync_button.isEnabled() and not page.cancel_button.isEnabled()
+
+
+def test_export_for_support_writes_the_outbox_as_json(
+    window: MainWindow, services: Services, qtbot: QtBot, tmp_path: Path
+) -> None:
+    page = window.sync_page
+    record_id = _add_partner(window, services, 7)
+    target = tmp_path / "support" / "outbox.json"
+    target.parent.mkdir()
+
+    operation = page.export_outbox(target)
+    assert operation is not None
+    qtbot.waitUntil(lambda: operation.finished, timeout=5000)
+
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["device_id"] == services.device_id
+    [change] = document["pending_changes"]
+    assert (change["kind"], change["record_id"], change["op"]) == ("partners", record_id, "upsert")
+    assert change["summary"] and change["attempts"] == 0 and change["awaiting_receipt"] is False
+    assert "city" in change["fields"]
+    assert document["sync_runs"] == []
+    assert str(target) in page.result.text()
