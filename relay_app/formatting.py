@@ -1,0 +1,174 @@
+"""Dates, numbers, percentages and quantities written the way the reader writes them.
+
+Everything follows ``relay_app.i18n.current_locale()`` through Babel (CLDR), so a switch of
+language changes "0.4%" into "0,4 %" at once. ``parse_decimal`` is the other direction: what
+a person types in a number box, with their own decimal separator, back into a float.
+
+Numbers are rounded half up (2.25 -> "2.3"), as people round by hand, not half to even.
+A quantity never breaks across lines: the space between number and unit is a no-break space.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel import units as babel_units
+
+from relay_app.i18n import _, current_locale, pgettext
+
+Length = Literal["short", "medium", "long", "full"]
+UnitLength = Literal["short", "long", "narrow"]
+Number = float | int | Decimal
+
+NO_BREAK_SPACE = "\u00a0"
+
+# Units of the 4 per 1000 domain that CLDR does not know. The template is translated, so each
+# language writes its own abbreviation ("t C/ha/an", "t C/ha/año"); other units are CLDR ids
+# such as "area-hectare" or "length-centimeter" and Babel writes them.
+_DOMAIN_UNITS = {
+    "t-c-per-ha": lambda: pgettext("unit", "{value} t C/ha"),
+    "t-c-per-ha-per-year": lambda: pgettext("unit", "{value} t C/ha/yr"),
+    "t-co2e-per-ha-per-year": lambda: pgettext("unit", "{value} t CO₂e/ha/yr"),
+    "per-mille-per-year": lambda: pgettext("unit", "{value} ‰/yr"),
+}
+DOMAIN_UNITS: tuple[str, ...] = tuple(_DOMAIN_UNITS)
+
+# Spaces people type as thousands separators where the locale's own is a (narrow) no-break space.
+_TYPED_SPACES = (" ", "\u00a0", "\u202f", "\u2009")
+_MINUS_SIGNS = ("\u2212", "\u2012", "\u2013")
+
+
+def _rounded(value: Number, digits: int) -> Decimal:
+    if digits < 0:
+        raise ValueError(f"digits must be 0 or more, not {digits}")
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _decimal_pattern(digits: int, fixed: bool) -> str:
+    if digits == 0:
+        return "#,##0"
+    return "#,##0." + ("0" if fixed else "#") * digits
+
+
+def format_integer(value: int) -> str:
+    """A count with the locale's grouping: "12,500", "12 500", "12.500"."""
+    return babel_numbers.format_decimal(value, format="#,##0", locale=current_locale())
+
+
+def format_decimal(value: Number, digits: int = 2, *, fixed: bool = False) -> str:
+    """``value`` with at most ``digits`` decimals (exactly ``digits`` when ``fixed``).
+
+    "1,234.5" in English, "1 234,5" in French (a narrow no-break space), "1.234,5" in Spanish.
+    """
+    return babel_numbers.format_decimal(
+        _rounded(value, digits), format=_decimal_pattern(digits, fixed), locale=current_locale()
+    )
+
+
+def format_percent(value: Number, digits: int = 1) -> str:
+    """A ratio as a percentage: 0.004 is "0.4%" in English, "0,4 %" in French and Spanish.
+
+    Like spreadsheets and Babel, ``value`` is the ratio, not the number of percent. At most
+    ``digits`` decimals are shown.
+    """
+    locale = current_locale()
+    percent = _rounded(Decimal(str(value)) * 100, digits) / 100
+    pattern = babel_numbers.parse_pattern(locale.percent_formats[None].pattern)
+    pattern.frac_prec = (0, digits)
+    return pattern.apply(percent, locale)
+
+
+def format_quantity(
+    value: Number, unit: str, digits: int = 2, *, length: UnitLength = "short"
+) -> str:
+    """``value`` followed by its unit: "12.5 ha", "30 cm", "1,2 t C/ha/an".
+
+    ``unit`` is one of ``DOMAIN_UNITS`` or a CLDR unit id ("area-hectare",
+    "length-centimeter", "mass-tonne", "duration-year"); ``length`` ("short", "long",
+    "narrow") applies to CLDR units. An unknown unit raises ValueError.
+    """
+    number = _rounded(value, digits)
+    template = _DOMAIN_UNITS.get(unit)
+    if template is not None:
+        text = template().format(value=format_decimal(number, digits))
+    else:
+        text = babel_units.format_unit(
+            number,
+            unit,
+            length=length,
+            format=_decimal_pattern(digits, fixed=False),
+            locale=current_locale(),
+        )
+    return text.replace(" ", NO_BREAK_SPACE)
+
+
+def _local(value: datetime, zone: tzinfo | None) -> datetime:
+    """Aware datetimes are shown in ``zone`` (default: the device's); naive ones are local."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(zone)
+
+
+def format_date(
+    value: date | datetime, length: Length = "medium", *, zone: tzinfo | None = None
+) -> str:
+    """ "Mar 5, 2026", "5 mars 2026", "5 mar 2026" (``length`` "short": "3/5/26", "05/03/2026")."""
+    if isinstance(value, datetime):
+        value = _local(value, zone).date()
+    return babel_dates.format_date(value, format=length, locale=current_locale())
+
+
+def format_datetime(
+    value: datetime, length: Length = "medium", *, zone: tzinfo | None = None
+) -> str:
+    """A moment in the device's time zone (or ``zone``), in the locale's date and time order."""
+    local = _local(value, zone).replace(tzinfo=None)
+    return babel_dates.format_datetime(local, format=length, locale=current_locale())
+
+
+def _normalised_input(text: str) -> str:
+    locale = current_locale()
+    cleaned = text.strip()
+    for sign in _MINUS_SIGNS:
+        cleaned = cleaned.replace(sign, "-")
+    cleaned = cleaned.removeprefix("+")
+    group = babel_numbers.get_group_symbol(locale)
+    if group.isspace():
+        for space in _TYPED_SPACES:
+            cleaned = cleaned.replace(space, group)
+    return cleaned
+
+
+def parse_decimal(text: str) -> float:
+    """What a person typed in a number box, read with the current locale's separators.
+
+    "0,4" is 0.4 in French and Spanish, "0.4" in English; a French reader may also type
+    "0.4" (the point is no separator there) and ordinary spaces between thousands. Anything
+    ambiguous or wrong ("1,5" in English, "12 kg") raises ValueError with a translated
+    message saying how to write the number.
+    """
+    cleaned = _normalised_input(text)
+    if not cleaned:
+        raise ValueError(_("Enter a number."))
+    try:
+        number = babel_numbers.parse_decimal(cleaned, locale=current_locale(), strict=True)
+    except (babel_numbers.NumberFormatError, InvalidOperation):
+        number = None
+    if number is None or not number.is_finite() or "e" in cleaned.casefold():
+        raise ValueError(
+            _("“{text}” is not a number. Write it like this: {example}.").format(
+                text=text.strip(), example=format_decimal(1234.5, 1)
+            )
+        )
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(_("{text} is too large.").format(text=text.strip()))
+    return value
