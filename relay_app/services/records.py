@@ -187,7 +187,10 @@ class RecordService:
                 row.deleted = False
                 row.deleted_at = None
                 row.updated_at = utc_now()
-                record_change(session, self.kind, row.id, "upsert", row.dirty_fields or ())
+                # The delete may have synced already: restoring re-asserts every value it holds.
+                filled = [name for name in self._fields if getattr(row, name) not in (None, [], "")]
+                row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(filled))
+                record_change(session, self.kind, row.id, "upsert", row.dirty_fields)
             return self.view(row)
 
     def import_rows(

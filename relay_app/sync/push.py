@@ -201,6 +201,10 @@ def _settle_record(
     # A field edited again since it was sent stays dirty; the others are now on the server.
     settled = {name for name, value in change.fields.items() if sent_now.get(name) == value}
     dirty = set(row.dirty_fields or ()) - (set() if keep_dirty else settled)
+    if change.op == "delete" and isinstance(result, Applied) and row.deleted and not keep_dirty:
+        # The tombstone is on the server: edits made before the delete are moot, and left marked
+        # as unsent they would make later pulls keep this copy over a restore made elsewhere.
+        dirty = set()
     if isinstance(result, Merged):
         for name, value in result.merged_fields.items():
             if name not in dirty:
