@@ -1,7 +1,8 @@
 """Files of records sent to the server: ask which it lacks, upload those with tus, resumably.
 
 A file lives in the data dir's ``attachments/`` folder under its sha256. Each upload's address is
-stored locally before the first byte goes, and its offset is always asked of the server (HEAD), so
+stored locally before the first byte goes, and its offset is asked of the server (HEAD) whenever it
+may have moved (an upload resumed or a chunk cut; not one just created, which is empty), so
 an upload interrupted by a cut link, a cancel or a restart goes on from what the server holds.
 Every chunk carries its sha256; a chunk the server could not verify is simply sent again.
 """
@@ -113,10 +114,11 @@ class AttachmentUploader:
         media_type = self._media_type(sha256)
         for _attempt in range(3):  # a whole-file mismatch or a lost upload starts again
             try:
-                location = self._location(sha256, path.stat().st_size, media_type)
+                location, fresh = self._location(sha256, path.stat().st_size, media_type)
                 if location is None:
                     return True  # the server already holds it
-                self._send_from_offset(location, path, counts)
+                # An upload made just now is empty: asking its offset would cost a round trip.
+                self._send_from_offset(location, path, counts, start=0 if fresh else None)
             except UploadRestart:
                 self._mark(sha256, location=None, done=False)
                 continue
@@ -124,11 +126,12 @@ class AttachmentUploader:
             return True
         return False
 
-    def _location(self, sha256: str, length: int, media_type: str) -> str | None:
+    def _location(self, sha256: str, length: int, media_type: str) -> tuple[str | None, bool]:
+        """Where the file goes, and whether that upload was made just now (so is still empty)."""
         with self.database.read() as session:
             known = session.get(AttachmentUpload, sha256)
         if known is not None and known.location:
-            return known.location
+            return known.location, False
         metadata = f"sha256 {_b64(sha256.encode())},media_type {_b64(media_type.encode())}"
 
         def create() -> str | None:
@@ -143,11 +146,13 @@ class AttachmentUploader:
         location = self._retrying(create)
         # Stored before the first byte goes: after a restart the upload goes on where it was.
         self._mark(sha256, location=location, done=location is None)
-        return location
+        return location, True
 
-    def _send_from_offset(self, location: str, path: Path, counts: UploadCounts) -> None:
+    def _send_from_offset(
+        self, location: str, path: Path, counts: UploadCounts, *, start: int | None = None
+    ) -> None:
         length = path.stat().st_size
-        offset = self._offset(location)
+        offset = self._offset(location) if start is None else start
         failures = 0
         with path.open("rb") as handle:
             while offset < length:
