@@ -73,7 +73,10 @@ class AttachmentUploader:
         *,
         pause: Pause,
         chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+        on_chunk: Callable[[int], None] | None = None,
     ) -> None:
+        """``on_chunk(bytes_sent)`` follows every chunk stored (progress, and a cancel point)."""
+        self.on_chunk = on_chunk
         self.database = database
         self.client = client
         self.files_dir = files_dir
@@ -168,6 +171,8 @@ class AttachmentUploader:
                     offset = self._offset(location)  # what really arrived
                     continue
                 counts.bytes += len(chunk)
+                if self.on_chunk is not None:
+                    self.on_chunk(counts.bytes)
                 failures = 0
                 self.chunk_bytes = min(self.largest_chunk, self.chunk_bytes * 2)
 

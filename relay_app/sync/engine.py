@@ -209,8 +209,10 @@ class SyncEngine:
         if self.files_dir is None:
             return
         self._report(Phase.UPLOADING)
-        uploader = AttachmentUploader(self.database, self.client, self.files_dir,
-                                      pause=self._pause_or_give_up)
+        uploader = AttachmentUploader(
+            self.database, self.client, self.files_dir, pause=self._pause_or_give_up,
+            on_chunk=lambda sent: self._report(Phase.UPLOADING, sent),
+        )
         counts = uploader.upload_missing(meta.limits.max_chunk_bytes)
         summary.files_uploaded += counts.uploaded
         summary.files_failed += counts.failed

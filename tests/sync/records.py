@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import os
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from relay_app.store.models import Attachment
+from relay_app.store.types import utc_now
+from relay_app.sync.connect import files_dir
+from relay_app.sync.credentials import TokenStore
+
+if TYPE_CHECKING:
+    from tests.central.harness import Central
+    from tests.sync.conftest import Relay
 
 
 def partner(number: int, **changes: Any) -> dict[str, Any]:
@@ -38,3 +52,28 @@ def registration(forum_id: str, **changes: Any) -> dict[str, Any]:
         "consent": True,
     }
     return {**values, **changes}
+
+
+def photo_of_partner(relay: Relay, size: int) -> str:
+    """A photo of a partner, as the app keeps it: a row, and the bytes under their sha256."""
+    content = os.urandom(size)
+    sha256 = hashlib.sha256(content).hexdigest()
+    folder = files_dir(relay.data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / sha256).write_bytes(content)
+    owner = relay.services.records("partners").create(partner(1)).id
+    now = utc_now()
+    with relay.services.database.write() as session:
+        session.add(Attachment(
+            id=str(uuid.uuid4()), created_at=now, updated_at=now, deleted=False, dirty_fields=[],
+            owner_kind="partners", owner_id=owner, role="photo", sha256=sha256,
+            media_type="image/jpeg", size=size, filename="parcelle.jpg",
+        ))
+    return sha256
+
+
+def download_photo(central: Central, relay: Relay, sha256: str) -> bytes | None:
+    token = TokenStore(relay.data_dir).load(central.url)
+    answer = requests.get(f"{central.url}/api/v1/attachments/{sha256}",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return answer.content if answer.status_code == 200 else None

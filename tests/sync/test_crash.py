@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import signal
@@ -17,12 +18,13 @@ from relay_app.sync.credentials import STORE_VARIABLE
 from relay_central.models import Record
 from tests.central.harness import Central
 from tests.sync.conftest import Relay
-from tests.sync.records import partner
+from tests.sync.records import download_photo, partner, photo_of_partner
 
 REPO = Path(__file__).resolve().parents[2]
-ROUNDS = 8
-PER_ROUND = 60
-CALLBACK_POINTS = ("pushing", "push_answered", "pushed", "pulled")
+ROUNDS = 24
+PER_ROUND = 25
+PHOTO_BYTES = 600_000  # several upload chunks, so "uploading N" lands between two of them
+CALLBACK_POINTS = ("pushing", "push_answered", "pushed", "uploading", "pulled")
 
 
 def _kill_point(seed: int) -> list[str]:
@@ -62,10 +64,12 @@ def test_a_sync_killed_at_any_point_converges_when_run_again(
     service = relay.services.records("partners")
     edited: dict[str, str] = {}
     kills = 0
+    photos: list[str] = []
     outcomes: list[tuple[list[str], int]] = []
     for round_number in range(ROUNDS):
         for number in range(PER_ROUND):
             service.create(partner(number, city=f"Round {round_number}"))
+        photos.append(photo_of_partner(relay, PHOTO_BYTES))  # with its own partner
         # Edits of records from the round before, which may or may not have reached the server.
         for view in service.list(filters={"city": f"Round {round_number - 1}"}, limit=3):
             edited[view.id] = f"Edited in round {round_number}"
@@ -80,7 +84,7 @@ def test_a_sync_killed_at_any_point_converges_when_run_again(
     assert other.sync().in_sync
     server = _server_state(central)
     local = {view.id: view.values["city"] for view in service.list()}
-    assert len(server) == 100 + ROUNDS * PER_ROUND
+    assert len(server) == 100 + ROUNDS * (PER_ROUND + 1)
     assert {record_id: city for record_id, (_v, city) in server.items()} == local
     assert {view.id: view.values["city"] for view in other.services.records("partners").list()} == local
     # Applied exactly once: a replayed change never makes a new version. An edited record has
@@ -88,3 +92,6 @@ def test_a_sync_killed_at_any_point_converges_when_run_again(
     assert all(version == 1 or (record_id in edited and version == 2)
                for record_id, (version, _city) in server.items())
     assert relay.services.status().pending_changes == 0
+    for sha256 in photos:  # every photo whole on the server, whatever chunk the kill cut
+        content = download_photo(central, relay, sha256)
+        assert content is not None and hashlib.sha256(content).hexdigest() == sha256
