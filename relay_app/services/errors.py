@@ -33,7 +33,10 @@ class ValidationFailed(ServiceError):
     def __init__(self, errors: Sequence[FieldError]) -> None:
         self.errors = list(errors)
         details = "; ".join(
-            f"{error.field}: {error.message}" if error.field else error.message for error in self.errors
+            _("{field}: {message}").format(field=error.field, message=error.message)
+            if error.field
+            else error.message
+            for error in self.errors
         )
         super().__init__(
             ngettext("The record has {count} error: {details}", "The record has {count} errors: {details}",
