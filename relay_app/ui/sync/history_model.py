@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
-from relay_app.i18n import N_, _
+from relay_app.i18n import N_
 from relay_app.services.outbox_view import SyncRunRow, sync_history
 from relay_app.store.database import Database
 from relay_app.ui.sync.display import format_bytes, format_when, outcome_label
+from relay_app.ui.sync.rows_model import PlainRowsModel
 
 COLUMNS = (
     N_("Started"),
@@ -22,44 +19,22 @@ COLUMNS = (
     N_("Data received"),
     N_("Error"),
 )
-Index = QModelIndex | QPersistentModelIndex
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(PlainRowsModel[SyncRunRow]):
+    columns = COLUMNS
+    tooltip_column = 8
+
     def __init__(self, database: Database) -> None:
         super().__init__()
         self._database = database
-        self.rows: list[SyncRunRow] = []
 
     def refresh(self) -> None:
         self.beginResetModel()
         self.rows = sync_history(self._database)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        run = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(run, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 8:
-            return run.error
-        return None
-
-    def _cell(self, run: SyncRunRow, column: int) -> str:
+    def cell(self, run: SyncRunRow, column: int) -> str:
         cells = (
             lambda: format_when(run.started_at),
             lambda: outcome_label(run.outcome),
@@ -72,8 +47,3 @@ class HistoryModel(QAbstractTableModel):
             lambda: run.error or "",
         )
         return cells[column]()
-
-    def retranslate_ui(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
