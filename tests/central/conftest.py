@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from relay_central.db import Database
 from relay_central.settings import Settings, load_settings
-from tests.central.harness import Central, RunningServer
+from tests.central.harness import Central, central_servers
 from tests.central.postgres import PostgresCluster, start_cluster
 
 ENGINES = ["sqlite", "postgresql"]
@@ -55,19 +54,8 @@ def make_settings(database_url: str, tmp_path: Path) -> Callable[..., Settings]:
 @pytest.fixture
 def start_central(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., Central]]:
     """Start (or restart, on the same database and folder) a server with these settings."""
-    running: list[Central] = []
-
-    def start(**overrides: object) -> Central:
-        settings = make_settings(**overrides)
-        server = RunningServer(settings).start()
-        central = Central(server, Database(settings.database_url))
-        running.append(central)
-        return central
-
-    yield start
-    for central in running:
-        central.server.stop()
-        central.database.dispose()
+    with central_servers(make_settings) as start:
+        yield start
 
 
 @pytest.fixture

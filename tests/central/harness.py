@@ -8,6 +8,8 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
@@ -214,3 +216,22 @@ def registration(forum_id: str, **changes: Any) -> dict[str, Any]:
         "email": "awa@example.org",
     }
     return {**values, **changes}
+
+
+@contextmanager
+def central_servers(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., Central]]:
+    """A starter of real servers (restarts share the database and folder); all stopped on exit."""
+    running: list[Central] = []
+
+    def start(**overrides: object) -> Central:
+        settings = make_settings(**overrides)
+        central = Central(RunningServer(settings).start(), Database(settings.database_url))
+        running.append(central)
+        return central
+
+    try:
+        yield start
+    finally:
+        for central in running:
+            central.server.stop()
+            central.database.dispose()

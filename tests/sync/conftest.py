@@ -17,9 +17,8 @@ from relay_app.sync.connect import enroll_device, files_dir, open_engine
 from relay_app.sync.credentials import STORE_VARIABLE, TokenStore
 from relay_app.sync.engine import RetrySchedule, SyncEngine
 from relay_app.sync.progress import ProgressCallback
-from relay_central.db import Database as CentralDatabase
-from relay_central.settings import load_settings
-from tests.central.harness import Central, RunningServer
+from relay_central.settings import Settings, load_settings
+from tests.central.harness import Central, central_servers
 
 REGIONS = ["western_europe", "sub_saharan_africa"]
 FAST_RETRIES = RetrySchedule(attempts=20, first_wait=0.05, longest_wait=0.5)
@@ -33,22 +32,15 @@ def file_token_store(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def start_central(tmp_path: Path) -> Iterator[Callable[..., Central]]:
-    running: list[Central] = []
-
-    def start(**overrides: object) -> Central:
-        settings = load_settings(
+    def make_settings(**overrides: object) -> Settings:
+        return load_settings(
             database_url=f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}",
             data_dir=tmp_path / "central",
             **overrides,
         )
-        central = Central(RunningServer(settings).start(), CentralDatabase(settings.database_url))
-        running.append(central)
-        return central
 
-    yield start
-    for central in running:
-        central.server.stop()
-        central.database.dispose()
+    with central_servers(make_settings) as start:
+        yield start
 
 
 @pytest.fixture
