@@ -22,6 +22,8 @@ from relay_app.forms.rules import (
 from relay_app.forms.validation import METADATA_KEYS
 
 KINDS: tuple[str, ...] = ("partners", "practices", "forums", "registrations")
+# The files linked to partners and practices: synced like records, but not a kind people list.
+FILE_KIND = "attachments"
 
 
 def form_for(kind: str) -> Form:
@@ -29,11 +31,13 @@ def form_for(kind: str) -> Form:
     try:
         return FORMS[kind]
     except KeyError:
-        raise KeyError(f"Unknown record kind {kind!r}; known kinds: {', '.join(KINDS)}") from None
+        known = ", ".join((*KINDS, FILE_KIND))
+        raise KeyError(f"Unknown record kind {kind!r}; known kinds: {known}") from None
 
 
 __all__ = [
     "ERROR_CODES",
+    "FILE_KIND",
     "KINDS",
     "METADATA_KEYS",
     "AllSet",

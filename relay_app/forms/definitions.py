@@ -10,7 +10,7 @@ from relay_app.forms.fields import Field, YearsFromNow
 from relay_app.forms.fields import FieldType as T
 from relay_app.forms.form import Form
 from relay_app.forms.relevance import AllSet, AnySet, Equals, IsSet
-from relay_app.forms.rules import CoordinatesPair, DateOrder, RegionFromCountry
+from relay_app.forms.rules import ContentHash, CoordinatesPair, DateOrder, RegionFromCountry
 from relay_app.i18n import N_, _
 
 
@@ -43,6 +43,10 @@ def _registration_summary(values: Mapping[str, Any]) -> str:
     if first and last:
         return _("{first_name} {last_name}").format(first_name=first, last_name=last)
     return _or_untitled(first or last)
+
+
+def _file_summary(values: Mapping[str, Any]) -> str:
+    return _or_untitled(_text(values, "caption") or _text(values, "filename"))
 
 
 def _latitude() -> Field:
@@ -218,6 +222,26 @@ REGISTRATIONS = Form(
     summarize=_registration_summary,
 )
 
+# A file linked to a partner or practice. Its bytes travel apart, by their sha256 (see
+# docs/sync-protocol.md, "Attachments"); this record is what syncs like the others.
+ATTACHMENTS = Form(
+    kind="attachments",
+    label=N_("Files"),
+    fields=(
+        Field("owner_kind", T.CHOICE, N_("Record"), required=True, codelist="file_owners"),
+        Field("owner_id", T.TEXT, N_("Record identifier"), required=True, max_length=64),
+        Field("role", T.CHOICE, N_("Role"), required=True, codelist="file_roles"),
+        Field("sha256", T.TEXT, N_("Content hash"), required=True, max_length=64),
+        Field("media_type", T.TEXT, N_("Media type"), required=True, max_length=100),
+        Field("size", T.INTEGER, N_("Size (bytes)"), required=True, minimum=0,
+              maximum=2**40),
+        Field("filename", T.TEXT, N_("File name"), max_length=255),
+        Field("caption", T.LONG_TEXT, N_("Caption"), max_length=2000),
+    ),
+    summarize=_file_summary,
+    rules=(ContentHash(),),
+)
+
 FORMS: Mapping[str, Form] = {
-    form.kind: form for form in (PARTNERS, PRACTICES, FORUMS, REGISTRATIONS)
+    form.kind: form for form in (PARTNERS, PRACTICES, FORUMS, REGISTRATIONS, ATTACHMENTS)
 }

@@ -107,3 +107,27 @@ class CoordinatesPair(CrossFieldRule):
             field=_(by_name[missing].label), other=_(by_name[given].label)
         )
         return FieldError(missing, codes.COORDINATES_INCOMPLETE, message, {"given": given})
+
+
+@dataclass(frozen=True)
+class ContentHash(CrossFieldRule):
+    """A file's content address: 64 lowercase hexadecimal digits (its sha256)."""
+
+    field: str = "sha256"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.field,)
+
+    def check(self, values: Mapping[str, Any], by_name: Mapping[str, Field]) -> FieldError | None:
+        value = values.get(self.field)
+        if value is None or _is_sha256(value):
+            return None
+        message = _("{field} must be the 64 hexadecimal digits of a SHA-256 hash.").format(
+            field=_(by_name[self.field].label)
+        )
+        return FieldError(self.field, codes.INVALID_TYPE, message, {"value": value})
+
+
+def _is_sha256(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)

@@ -194,6 +194,8 @@ RECORD_MODELS: dict[str, type[SyncedRecord]] = {
     "forums": Forum,
     "registrations": Registration,
 }
+# Everything the sync engine carries: the records people list, and the files linked to them.
+SYNCED_MODELS: dict[str, type[SyncedRecord]] = {**RECORD_MODELS, "attachments": Attachment}
 
 
 class SyncConflict(Base):

@@ -11,12 +11,17 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-PROTOCOL_VERSION: Final = 1
+PROTOCOL_VERSION: Final = 2
+# Protocol 2 adds the "attachments" kind (a file's link to its record syncs like a record) and
+# pull items without values for versions the asking device wrote itself (see PullItem).
+ATTACHMENTS_SINCE: Final = 2
 PROTOCOL_HEADER: Final = "Relay-Protocol"
 API_PREFIX: Final = "/api/v1"
 
-RecordKind = Literal["partners", "practices", "forums", "registrations"]
-RECORD_KINDS: Final[tuple[str, ...]] = ("partners", "practices", "forums", "registrations")
+RecordKind = Literal["partners", "practices", "forums", "registrations", "attachments"]
+RECORD_KINDS: Final[tuple[str, ...]] = (
+    "partners", "practices", "forums", "registrations", "attachments"
+)
 ChangeOp = Literal["upsert", "delete"]
 
 # The pseudo-field a conflict names when one side deleted the record and the other edited it.
@@ -176,12 +181,36 @@ class PushResponse(WireModel):
 
 
 class PullItem(WireModel):
+    """The latest version of one record.
+
+    ``values`` is None (protocol 2) when the asking device wrote this very version and was told
+    everything needed to hold it in its push answer: its own change coming back. A device whose
+    copy is older (a receipt it lost, a restored backup) asks for the values with ``records``.
+    """
+
     kind: RecordKind
     id: str
     version: int
     deleted: bool
-    values: FieldValues
+    values: FieldValues | None
     change_seq: int
+
+
+class RecordKey(WireModel):
+    kind: RecordKind
+    id: RecordId
+
+
+class RecordsRequest(WireModel):
+    """Protocol 2: the full latest versions of these records (``POST sync/records``)."""
+
+    keys: Annotated[list[RecordKey], Field(max_length=500)]
+
+
+class RecordsResponse(WireModel):
+    """Every asked record the device may read and the server holds; the others are left out."""
+
+    items: list[PullItem]
 
 
 class PullResponse(WireModel):
