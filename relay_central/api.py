@@ -1,4 +1,4 @@
-"""The sync endpoints of protocol 1: meta, enrol, push and pull."""
+"""The sync endpoints: meta, enrol, push, pull and (protocol 2) records."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from relay_app.sync.wire import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RecordsRequest,
+    RecordsResponse,
     ServerLimits,
 )
 from relay_central.auth import Actor, current_actor
@@ -29,6 +31,7 @@ from relay_central.models import utc_now
 from relay_central.protocol import accept_protocol, require_protocol
 from relay_central.pull import pull_page
 from relay_central.push import apply_batch
+from relay_central.records import fetch_records
 from relay_central.settings import Settings
 
 _ERRORS: dict[int | str, dict[str, object]] = {
@@ -44,6 +47,8 @@ sync_router = APIRouter(
 enrol_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(accept_protocol)])
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+# The request's protocol version (the router's own check, answered once per request).
+ClientProtocol = Annotated[int, Depends(require_protocol)]
 
 
 def _database(request: Request) -> Database:
@@ -90,12 +95,23 @@ def push(body: PushRequest, request: Request, actor: CurrentActor) -> Response:
 def pull(
     request: Request,
     actor: CurrentActor,
+    protocol: ClientProtocol,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     settings = _settings(request)
     size = min(limit or settings.default_pull_limit, settings.max_pull_limit)
-    return json_response(pull_page(_database(request), actor, cursor, size))
+    return json_response(pull_page(_database(request), actor, cursor, size, protocol))
+
+
+@sync_router.post(
+    "/records", response_model=RecordsResponse, responses={422: {"model": ErrorBody}}
+)
+def records(
+    body: RecordsRequest, request: Request, actor: CurrentActor, protocol: ClientProtocol
+) -> Response:
+    """The full latest versions of the records asked for, among those the device may read."""
+    return json_response(fetch_records(_database(request), actor, body.keys, protocol))
 
 
 @enrol_router.post(

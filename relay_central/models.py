@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -115,7 +116,8 @@ class Record(Base):
     version: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     values: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
-    # Copied out of `values` so that authorization can filter in SQL.
+    # Copied out of `values` so that authorization can filter in SQL (for a file's link: the
+    # region of its owner when the link was last written).
     region: Mapped[str | None] = mapped_column(String(64), nullable=True)
     forum_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     change_seq: Mapped[int] = mapped_column(BigInteger)
@@ -123,6 +125,9 @@ class Record(Base):
     updated_by: Mapped[int | None] = mapped_column(
         ForeignKey("devices.id", ondelete="SET NULL"), nullable=True
     )
+    # The push answer told `updated_by` everything needed to hold exactly this version: pull may
+    # send that device its own change back without values (protocol 2, "own-change echo").
+    writer_informed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RecordVersion(Base):

@@ -21,10 +21,11 @@ def _mismatch(settings: Settings, client: int | None, code: str, message: str) -
     )
 
 
-def check_protocol(settings: Settings, header: str | None, *, required: bool) -> None:
+def check_protocol(settings: Settings, header: str | None, *, required: bool) -> int | None:
+    """The client's protocol version (None when absent and not required), else HTTP 426."""
     if header is None:
         if not required:
-            return
+            return None
         raise _mismatch(
             settings,
             None,
@@ -65,11 +66,19 @@ def check_protocol(settings: Settings, header: str | None, *, required: bool) ->
                 client=client, min=settings.protocol_min, max=settings.protocol_max
             ),
         )
+    return client
 
 
-def require_protocol(request: Request) -> None:
-    """Dependency of the sync endpoints: the Relay-Protocol header must be present and supported."""
-    check_protocol(request.app.state.settings, request.headers.get(PROTOCOL_HEADER), required=True)
+def require_protocol(request: Request) -> int:
+    """Dependency of the sync endpoints: the Relay-Protocol header must be present and supported.
+
+    Its value, the version the request speaks, decides what an answer may hold (pull, records).
+    """
+    client = check_protocol(
+        request.app.state.settings, request.headers.get(PROTOCOL_HEADER), required=True
+    )
+    assert client is not None  # a missing required header was refused above
+    return client
 
 
 def accept_protocol(request: Request) -> None:

@@ -1,28 +1,29 @@
 """Pages of the change feed after a cursor, filtered to what the relay may read.
 
 Each record appears once, at the position of its latest change, with its full values: a client
-that pulls to the end holds the latest version of everything it may read.
+that pulls to the end holds the latest version of everything it may read. Protocol 2 leaves the
+values out of a device's own change coming back when its push answer already described that
+version in full; a snapshot (from the start of the feed) always carries them.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased
-
 from relay_app.i18n import _
-from relay_app.sync.wire import PullItem, PullResponse
-from relay_central import scope
+from relay_app.sync.wire import PullResponse
 from relay_central.auth import Actor
 from relay_central.cursor import BadCursor, decode_cursor, encode_cursor
 from relay_central.db import Database, server_state
 from relay_central.errors import ApiError
 from relay_central.models import Record
+from relay_central.readable import may_abbreviate, pull_item, readable_records
 
 # Position 0, the start of the feed: always valid, it is a full snapshot.
 SNAPSHOT_START = 0
 
 
-def pull_page(database: Database, actor: Actor, cursor: str | None, limit: int) -> PullResponse:
+def pull_page(
+    database: Database, actor: Actor, cursor: str | None, limit: int, protocol: int
+) -> PullResponse:
     with database.reading() as session:
         state = server_state(session)
         # Read first: every change at or below it has committed (writers commit in seq order).
@@ -46,22 +47,11 @@ def pull_page(database: Database, actor: Actor, cursor: str | None, limit: int) 
                 )
             start = position.change_seq
 
-        forum = aliased(Record)
-        readable = or_(
-            Record.kind != scope.REGISTRATIONS,
-            forum.region.in_(sorted(actor.regions)),
-        )
+        # Kinds a protocol-1 client does not know are filtered here: the cursor still moves past
+        # them, since a page ends at its last item or, on the last page, at `latest`.
         rows = session.scalars(
-            select(Record)
-            .outerjoin(
-                forum,
-                and_(
-                    Record.kind == scope.REGISTRATIONS,
-                    forum.kind == scope.FORUMS,
-                    forum.id == Record.forum_id,
-                ),
-            )
-            .where(Record.change_seq > start, Record.change_seq <= latest, readable)
+            readable_records(actor, protocol)
+            .where(Record.change_seq > start, Record.change_seq <= latest)
             .order_by(Record.change_seq)
             .limit(limit + 1)
         ).all()
@@ -70,16 +60,10 @@ def pull_page(database: Database, actor: Actor, cursor: str | None, limit: int) 
     has_more = len(rows) > limit
     page = rows[:limit]
     end = page[-1].change_seq if has_more else latest
+    snapshot = start == SNAPSHOT_START
     return PullResponse(
         items=[
-            PullItem(
-                kind=row.kind,  # type: ignore[arg-type]
-                id=row.id,
-                version=row.version,
-                deleted=row.deleted,
-                values=row.values,
-                change_seq=row.change_seq,
-            )
+            pull_item(row, with_values=snapshot or not may_abbreviate(row, actor, protocol))
             for row in page
         ],
         next_cursor=encode_cursor(server_id, end),

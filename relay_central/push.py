@@ -5,6 +5,9 @@ server holds it, three-way merge, validation of the merged full record with the 
 validator, write permission on the result. Rejected changes write nothing; the others in the batch
 are still applied (see docs/sync-protocol.md, "Push").
 
+Each stored version also records whether the answer told the writing device everything needed to
+hold it (`writer_informed`): then pull may send that device its own change back without values.
+
 The decisions run against a `BatchStore`: the batch's rows are read in a few queries up front and
 written together at the end, so a push costs about the same handful of statements whatever its
 number of changes, while each change still sees the ones before it in the batch.
@@ -12,6 +15,7 @@ number of changes, while each change still sees the ones before it in the batch.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +23,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from relay_app.forms import METADATA_KEYS, Form, form_for
+from relay_app.forms.errors import INVALID_REFERENCE
 from relay_app.i18n import _
 from relay_app.sync.wire import (
     DELETED_FIELD,
@@ -103,11 +108,16 @@ class _Batch:
         self.settings = settings
         self.actor = actor
         self.store = BatchStore(session, actor.device_pk, request.batch_id, request.changes)
+        # The fields of the change being decided, as the device sent them (see `answer`).
+        self._sent: dict[str, Any] = {}
 
     def answer(self, change: Change) -> ChangeResult:
         remembered = self.store.remembered(change.seq)
         if remembered is not None:
             return _RESULT.validate_python(remembered)
+        # What the device sent, before NUL stripping: a value the server had to clean is a value
+        # the device does not hold, so its echo must carry values.
+        self._sent = {k: v for k, v in change.fields.items() if k not in METADATA_KEYS}
         result = self._decide(change.model_copy(update={"fields": without_nul(change.fields)}))
         self.store.remember(change.seq, result.model_dump(mode="json"))
         return result
@@ -116,8 +126,8 @@ class _Batch:
 
     def _decide(self, change: Change) -> ChangeResult:
         record = self.store.record(change.kind, change.id)
-        if record is not None and not self._may_write(change.kind, record.values, None):
-            return self._forbidden(change)
+        if record is not None and (refusal := self._refusal(change, record, None)) is not None:
+            return refusal
         if change.op == "delete":
             return self._delete(change, record)
         form = form_for(change.kind)
@@ -163,20 +173,33 @@ class _Batch:
         outcome = three_way_merge(base, record.values, fields)
         return self._write(change, record, outcome, form)
 
-    def _may_write(
-        self, kind: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
-    ) -> bool:
-        """`scope.may_write`, with forum regions read from the batch (earlier changes included)."""
-        for values in (before, after):
-            if values is None:
-                continue
-            if kind == scope.REGISTRATIONS:
-                region = self.store.forum_region(scope.forum_of(values))
-            else:
-                region = scope.own_region(values)
+    def _refusal(
+        self, change: Change, before: StoredRecord | None, after: Mapping[str, Any] | None
+    ) -> Rejected | None:
+        """`scope.may_write`, with forum and owner regions read from the batch (earlier changes
+        included): the answer refusing the change, or None when the relay may make it."""
+        if before is not None:
+            region = self._region(before.kind, before.values, fallback=before.region)
             if region not in self.actor.regions:
-                return False
-        return True
+                return self._forbidden(change)
+        if after is not None:
+            if change.kind == scope.ATTACHMENTS and self.store.owner(after) is None:
+                return self._unknown_owner(change)
+            if self._region(change.kind, after) not in self.actor.regions:
+                return self._forbidden(change)
+        return None
+
+    def _region(
+        self, kind: str, values: Mapping[str, Any], *, fallback: str | None = None
+    ) -> str | None:
+        if kind == scope.REGISTRATIONS:
+            return self.store.forum_region(scope.forum_of(values))
+        if kind == scope.ATTACHMENTS:
+            # A link whose owner is gone (a pruned tombstone) keeps the region it was written in,
+            # so that the relays of that region can still remove it.
+            owner = self.store.owner(values)
+            return owner.region if owner is not None else fallback
+        return scope.own_region(values)
 
     def _write(
         self,
@@ -199,10 +222,17 @@ class _Batch:
                     ],
                 )
             values = form.to_json(validation.cleaned)
-            if not self._may_write(change.kind, None, values):
-                return self._forbidden(change)
+            if (refusal := self._refusal(change, None, values)) is not None:
+                return refusal
             if record is None or values != record.values or restore:
-                version = self._store(change.kind, change.id, record, values, deleted=False)
+                # The device holds its base plus what it sent plus `merged_fields`, that is the
+                # server's previous values with its fields laid over them; a device creating a
+                # record sends every field it filled, so the others are empty on its side too.
+                previous = record.values if record is not None else _empty_record(form)
+                informed = not outcome.conflicts and _same_json(values, {**previous, **self._sent})
+                version = self._store(
+                    change.kind, change.id, record, values, deleted=False, informed=informed
+                )
         return _answer(change, version, outcome)
 
     def _delete(self, change: Change, record: StoredRecord | None) -> ChangeResult:
@@ -223,7 +253,10 @@ class _Batch:
                     )
                 ],
             )
-        version = self._store(change.kind, change.id, record, record.values, deleted=True)
+        # A delete based on the version it removes leaves the device holding exactly the tombstone.
+        version = self._store(
+            change.kind, change.id, record, record.values, deleted=True, informed=not stale
+        )
         return Applied(seq=change.seq, kind=change.kind, id=change.id, version=version)
 
     # --- storage ------------------------------------------------------------------------------
@@ -246,20 +279,44 @@ class _Batch:
         values: dict[str, Any],
         *,
         deleted: bool,
+        informed: bool,
     ) -> int:
-        region = None if kind == scope.REGISTRATIONS else scope.own_region(values)
-        forum_id = scope.forum_of(values) if kind == scope.REGISTRATIONS else None
+        if kind == scope.REGISTRATIONS:
+            region, forum_id = None, scope.forum_of(values)
+        else:
+            fallback = record.region if record is not None else None
+            region, forum_id = self._region(kind, values, fallback=fallback), None
         # A forum that changed region: its registrations go out again, to its new region.
         moved = kind == scope.FORUMS and record is not None and record.region != region
         stored = self.store.store(
-            kind, record_id, values, deleted=deleted, region=region, forum_id=forum_id
+            kind, record_id, values, deleted=deleted, region=region, forum_id=forum_id,
+            writer_informed=informed,
         )
         if moved:
             self.store.resend_registrations(record_id)
         return stored.version
 
+    def _unknown_owner(self, change: Change) -> Rejected:
+        """A file's link that arrived before its record: the client sends it again later."""
+        return _rejected(
+            change,
+            [
+                FieldErrorBody(
+                    field=scope.OWNER_ID_FIELD,
+                    code=INVALID_REFERENCE,
+                    message=_(
+                        "The record this file belongs to is not on the server yet; the file's "
+                        "link will be sent again at a later sync."
+                    ),
+                )
+            ],
+        )
+
     def _forbidden(self, change: Change) -> Rejected:
-        field = scope.FORUM_FIELD if change.kind == scope.REGISTRATIONS else scope.REGION_FIELD
+        field = {
+            scope.REGISTRATIONS: scope.FORUM_FIELD,
+            scope.ATTACHMENTS: scope.OWNER_ID_FIELD,
+        }.get(change.kind, scope.REGION_FIELD)
         return _rejected(
             change,
             [
@@ -272,6 +329,15 @@ class _Batch:
                 )
             ],
         )
+
+
+def _empty_record(form: Form) -> dict[str, Any]:
+    return form.to_json({field.name: field.empty_value() for field in form.fields})
+
+
+def _same_json(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
+    """Equal as the device would hold them: unlike ==, 1 is not true and 2.0 is not 2."""
+    return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
 
 
 def _rejected(change: Change, errors: list[FieldErrorBody]) -> Rejected:

@@ -1,13 +1,14 @@
 """What one push batch reads and writes, in a handful of statements whatever its size.
 
-The batch's remembered answers, the records it touches (with the forums its registrations name)
-and the base versions its merges need are loaded up front, one query per kind of row (IN lists in
-chunks). Decisions then run against this working set, which also holds everything the batch itself
-wrote, so that a change sees the changes before it in the same batch exactly as if each had been
-flushed. `write()` finally reserves the batch's change numbers in one `UPDATE ... RETURNING` and
-stores records, versions and answers with one executemany each. Rows the preload did not foresee
-(a base version made earlier in the same batch, a forum named only after validation) are fetched
-one by one when asked for, so the working set is a cache, never a guess.
+The batch's remembered answers, the records it touches (with the forums its registrations name
+and the partners and practices its files' links name) and the base versions its merges need are
+loaded up front, one query per kind of row (IN lists in chunks). Decisions then run against this
+working set, which also holds everything the batch itself wrote, so that a change sees the changes
+before it in the same batch exactly as if each had been flushed. `write()` finally reserves the
+batch's change numbers in one `UPDATE ... RETURNING` and stores records, versions and answers with
+one executemany each. Rows the preload did not foresee (a base version made earlier in the same
+batch, a forum named only after validation) are fetched one by one when asked for, so the working
+set is a cache, never a guess.
 
 Callers hold `Database.writing()`: the writer lock makes the preloaded rows the current ones until
 the batch commits.
@@ -47,6 +48,7 @@ _RECORD_COLUMNS = (
     _RECORDS.c.change_seq,
     _RECORDS.c.updated_at,
     _RECORDS.c.updated_by,
+    _RECORDS.c.writer_informed,
 )
 
 RecordKey = tuple[str, str]
@@ -69,6 +71,8 @@ class StoredRecord:
     change_seq: int
     updated_at: datetime | None = None
     updated_by: int | None = None
+    # The push answer gave `updated_by` everything needed to hold exactly this version.
+    writer_informed: bool = False
     # Once this batch moved the record in the feed: its rank among the batch's change numbers.
     batch_seq: int | None = None
 
@@ -113,6 +117,11 @@ class BatchStore:
         forum = self.record(scope.FORUMS, forum_id)
         return forum.region if forum is not None else None
 
+    def owner(self, values: Mapping[str, Any]) -> StoredRecord | None:
+        """The partner or practice an attachment belongs to, as held now (tombstones included)."""
+        owner = scope.owner_of(values)
+        return self.record(*owner) if owner is not None else None
+
     def version_values(self, kind: str, record_id: str, version: int) -> dict[str, Any] | None:
         """A kept version's values; None when the server does not have it (or pruned it)."""
         key = (kind, record_id, version)
@@ -141,6 +150,7 @@ class BatchStore:
         deleted: bool,
         region: str | None,
         forum_id: str | None,
+        writer_informed: bool = False,
     ) -> StoredRecord:
         """The record's next version, at the end of the change feed."""
         key = (kind, record_id)
@@ -161,6 +171,7 @@ class BatchStore:
         record.forum_id = forum_id
         record.updated_at = now
         record.updated_by = self.device_pk
+        record.writer_informed = writer_informed
         self._stored.add(key)
         self._versions[(kind, record_id, record.version)] = values
         self._new_versions.append({
@@ -263,6 +274,10 @@ class BatchStore:
                 forum = scope.forum_of(without_nul(change.fields))
                 if forum is not None:
                     wanted[(scope.FORUMS, forum)] = None
+            elif change.kind == scope.ATTACHMENTS:
+                owner = scope.owner_of(without_nul(change.fields))
+                if owner is not None:
+                    wanted[owner] = None
         self._load_records(wanted)
         # The stored forum of each registration, often not named by the batch (a change of the
         # name alone): its region decides whether the relay may change the registration.
@@ -272,7 +287,16 @@ class BatchStore:
             if record is not None and record.kind == scope.REGISTRATIONS
             and (forum := scope.forum_of(record.values)) is not None
         }
-        self._load_records(key for key in former_forums if key not in self._records)
+        # Likewise the stored owner of each attachment: its region decides for the file's link.
+        former_owners = {
+            owner: None
+            for record in self._records.values()
+            if record is not None and record.kind == scope.ATTACHMENTS
+            and (owner := scope.owner_of(record.values)) is not None
+        }
+        self._load_records(
+            key for key in {**former_forums, **former_owners} if key not in self._records
+        )
         bases: dict[VersionKey, None] = {}
         for change in changes:
             record = self._records.get((change.kind, change.id))
@@ -343,6 +367,7 @@ def _record_row(record: StoredRecord, first_seq: int) -> dict[str, Any]:
         "change_seq": _feed_seq(record, first_seq),
         "updated_at": record.updated_at,
         "updated_by": record.updated_by,
+        "writer_informed": record.writer_informed,
     }
 
 

@@ -1,7 +1,9 @@
 """What a relay may write and read: records of its own regions, registrations of its forums.
 
 The region of a partner, practice or forum is its `region` field (or, when empty, the region of
-its `country`); the region of a registration is the region of its forum as the server holds it.
+its `country`); the region of a registration is the region of its forum as the server holds it;
+the region of an attachment (a file's link, protocol 2) is the region of its owner, a partner or a
+practice, as the server holds it. Everything but registrations is readable by every relay.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relay_app import codelists
 from relay_app.codelists import region_of_country
 from relay_central.auth import Actor
 from relay_central.models import Record
@@ -21,6 +24,11 @@ COUNTRY_FIELD = "country"
 FORUM_FIELD = "forum_id"
 REGISTRATIONS = "registrations"
 FORUMS = "forums"
+ATTACHMENTS = "attachments"
+OWNER_KIND_FIELD = "owner_kind"
+OWNER_ID_FIELD = "owner_id"
+# The kinds whose records may own files: partners and practices.
+FILE_OWNERS = frozenset(codelists.get("file_owners").codes())
 
 
 def own_region(values: Mapping[str, Any]) -> str | None:
@@ -37,6 +45,15 @@ def forum_of(values: Mapping[str, Any]) -> str | None:
     return forum if isinstance(forum, str) and forum else None
 
 
+def owner_of(values: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (kind, id) of the partner or practice a file's link names, if it names one."""
+    kind = values.get(OWNER_KIND_FIELD)
+    record_id = values.get(OWNER_ID_FIELD)
+    if kind in FILE_OWNERS and isinstance(record_id, str) and record_id:
+        return str(kind), record_id
+    return None
+
+
 def forum_region(session: Session, forum_id: str | None) -> str | None:
     """The region of a forum the server holds, else None.
 
@@ -50,9 +67,20 @@ def forum_region(session: Session, forum_id: str | None) -> str | None:
     )
 
 
+def owner_region(session: Session, values: Mapping[str, Any]) -> str | None:
+    """The region of an attachment's owner as the server holds it, else None."""
+    owner = owner_of(values)
+    if owner is None:
+        return None
+    kind, record_id = owner
+    return session.scalar(select(Record.region).where(Record.kind == kind, Record.id == record_id))
+
+
 def region_of(session: Session, kind: str, values: Mapping[str, Any]) -> str | None:
     if kind == REGISTRATIONS:
         return forum_region(session, forum_of(values))
+    if kind == ATTACHMENTS:
+        return owner_region(session, values)
     return own_region(values)
 
 

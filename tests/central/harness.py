@@ -1,8 +1,9 @@
-"""A real central server on a loopback port, and a small HTTP client that speaks protocol 1."""
+"""A real central server on a loopback port, and a small HTTP client of the sync protocol."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import socket
 import threading
@@ -10,13 +11,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count
 from typing import Any
 
 import requests
 import uvicorn
 
+from relay_app import codelists
 from relay_app.sync.wire import PROTOCOL_HEADER, PROTOCOL_VERSION
 from relay_central.admin import add_relay
 from relay_central.app import create_app
@@ -32,7 +34,10 @@ class RunningServer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.app = create_app(settings)
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP spelled out: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose
+        # protocol says TCP, and without it every answer on a kept-alive connection waits ~40 ms
+        # for the client's delayed acknowledgement. uvicorn binding by itself gets this right.
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
@@ -97,18 +102,23 @@ class Central:
 
 @dataclass
 class Device:
-    """One enrolled device: sends protocol-1 requests with its bearer token."""
+    """One enrolled device: sends requests of `protocol` (the current one) with its bearer token."""
 
     url: str
     device_id: str
     token: str
     http: requests.Session = field(default_factory=requests.Session)
     _seq: count[int] = field(default_factory=lambda: count(1))
+    protocol: int = PROTOCOL_VERSION
+
+    def speaking(self, protocol: int) -> Device:
+        """The same device (token, change numbers) as an app that speaks an older protocol."""
+        return replace(self, protocol=protocol)
 
     def headers(self, **extra: str) -> dict[str, str]:
         return {
             "Authorization": f"Bearer {self.token}",
-            PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+            PROTOCOL_HEADER: str(self.protocol),
             **extra,
         }
 
@@ -167,6 +177,13 @@ class Device:
         assert answer.status_code == 200, answer.text
         return answer.json()  # type: ignore[no-any-return]
 
+    def records(self, *keys: tuple[str, str]) -> list[dict[str, Any]]:
+        """`POST sync/records` for these (kind, id) keys: the items the server answered."""
+        body = {"keys": [{"kind": kind, "id": record_id} for kind, record_id in keys]}
+        answer = self.post("/api/v1/sync/records", body)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["items"]  # type: ignore[no-any-return]
+
     def pull_all(self, cursor: str | None = None, limit: int = 100) -> tuple[list[dict], str]:
         items: list[dict[str, Any]] = []
         while True:
@@ -214,6 +231,30 @@ def registration(forum_id: str, **changes: Any) -> dict[str, Any]:
         "role": "farmer",
         "consent": True,
         "email": "awa@example.org",
+    }
+    return {**values, **changes}
+
+
+def practice(country: str = "FR", **changes: Any) -> dict[str, Any]:
+    values = {
+        "title": "Cover crops between the vines",
+        "land_use": codelists.get("land_uses").codes()[0],
+        "category": codelists.get("practice_categories").codes()[0],
+        "country": country,
+    }
+    return {**values, **changes}
+
+
+def attachment(owner_id: str, owner_kind: str = "partners", **changes: Any) -> dict[str, Any]:
+    """A file's link (protocol 2) to the partner or practice `owner_id`."""
+    values = {
+        "owner_kind": owner_kind,
+        "owner_id": owner_id,
+        "role": "logo",
+        "sha256": hashlib.sha256(owner_id.encode("utf-8")).hexdigest(),
+        "media_type": "image/png",
+        "size": 2048,
+        "filename": "logo.png",
     }
     return {**values, **changes}
 

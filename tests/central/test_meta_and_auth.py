@@ -19,7 +19,7 @@ def test_meta_is_one_small_answer_with_protocol_range_time_and_latest_cursor(
     answer = device.get("/api/v1/sync/meta")
     assert answer.status_code == 200
     meta = MetaResponse.model_validate(answer.json())
-    assert (meta.protocol.min, meta.protocol.max) == (1, 1)
+    assert (meta.protocol.min, meta.protocol.max) == (1, 2)
     assert abs(datetime.now(UTC) - meta.server_time) < timedelta(minutes=1)
     assert len(answer.content) < 1024
 
@@ -34,14 +34,23 @@ def test_meta_is_one_small_answer_with_protocol_range_time_and_latest_cursor(
 def test_too_old_and_too_new_clients_get_426_with_a_human_message(central: Central) -> None:
     device = central.device(["western_europe"])
     for version, code, words in (("0", "protocol_too_old", "update Relay"),
-                                 ("2", "protocol_too_new", "update the server")):
+                                 ("3", "protocol_too_new", "update the server")):
         answer = device.get("/api/v1/sync/meta", headers={"Relay-Protocol": version})
         assert answer.status_code == 426
         error = ProtocolError.model_validate(answer.json())
         assert error.error == code
         assert words in error.message
-        assert (error.supported.min, error.supported.max) == (1, 1)
+        assert (error.supported.min, error.supported.max) == (1, 2)
         assert error.client == int(version)
+        assert answer.headers["Upgrade"] == "Relay-Protocol/2"
+
+
+def test_both_supported_protocols_are_served(central: Central) -> None:
+    device = central.device(["western_europe"])
+    for version in (1, 2):
+        answer = device.speaking(version).get("/api/v1/sync/meta")
+        assert answer.status_code == 200, (version, answer.text)
+        assert answer.json()["protocol"] == {"min": 1, "max": 2}
 
 
 def test_missing_protocol_header_is_refused_before_anything_is_written(central: Central) -> None:
@@ -124,6 +133,6 @@ def test_health_and_openapi_need_no_token(central: Central) -> None:
     assert health.status_code == 200 and health.json() == {"status": "ok"}
     schema = requests.get(f"{central.url}/openapi.json", timeout=10).json()
     for path in ("/api/v1/sync/meta", "/api/v1/sync/push", "/api/v1/sync/pull",
-                 "/api/v1/enroll", "/api/v1/attachments/missing"):
+                 "/api/v1/sync/records", "/api/v1/enroll", "/api/v1/attachments/missing"):
         assert path in schema["paths"], path
     assert "Conflicted" in schema["components"]["schemas"]

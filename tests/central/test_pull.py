@@ -29,13 +29,14 @@ def test_pull_pages_through_every_record_once_in_server_order(central: Central) 
 
 def test_a_record_changed_again_comes_once_with_its_latest_values(central: Central) -> None:
     device = central.device(["western_europe"])
+    reader = central.device(["western_europe"])
     a, b = new_id(), new_id()
     device.push_one("forums", a, forum())
     device.push_one("forums", b, forum())
-    _items, cursor = device.pull_all()
+    _items, cursor = reader.pull_all()
     device.push_one("forums", a, {"capacity": 7}, base_version=1)
     device.push_one("forums", a, {"capacity": 8}, base_version=2)
-    page = device.pull(cursor)
+    page = reader.pull(cursor)
     assert [(item["id"], item["version"], item["values"]["capacity"]) for item in page["items"]] \
         == [(a, 3, 8)]
 

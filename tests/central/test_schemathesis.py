@@ -120,5 +120,6 @@ def test_no_operation_fails_or_answers_a_bare_error(caller: FuzzTarget) -> None:
             fuzz_operation(operation, GenerationMode.NEGATIVE, caller)
     if caller.authenticated:
         # The token opened the doors: the fuzzer reached the sync endpoints themselves.
-        for label in ("GET /api/v1/sync/meta", "GET /api/v1/sync/pull", "POST /api/v1/sync/push"):
+        for label in ("GET /api/v1/sync/meta", "GET /api/v1/sync/pull", "POST /api/v1/sync/push",
+                      "POST /api/v1/sync/records"):
             assert caller.answered[(label, 200)] > 0, (label, caller.answered)
