@@ -7,6 +7,7 @@ from types import TracebackType
 
 from relay_app.config import Paths
 from relay_app.forms import KINDS
+from relay_app.services.checkin import CheckInService
 from relay_app.services.errors import UnknownKind
 from relay_app.services.importing import ImportReport, Progress, import_rows
 from relay_app.services.records import RecordService, RecordView
@@ -15,7 +16,15 @@ from relay_app.store.database import Database
 from relay_app.store.migrate import current_revision, upgrade_database
 from relay_app.transfer.reading import SourceRow
 
-__all__ = ["ImportReport", "RecordService", "RecordView", "Services", "StatusReport", "open_services"]
+__all__ = [
+    "CheckInService",
+    "ImportReport",
+    "RecordService",
+    "RecordView",
+    "Services",
+    "StatusReport",
+    "open_services",
+]
 
 
 class Services:
@@ -25,6 +34,9 @@ class Services:
         self.paths = paths
         self.database = database
         self._records = {kind: RecordService(database, kind) for kind in KINDS}
+        self.check_ins = CheckInService(
+            database, self._records["registrations"], self._records["forums"]
+        )
         self.device_id = ensure_device(database)
 
     def records(self, kind: str) -> RecordService:

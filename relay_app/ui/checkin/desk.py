@@ -1,0 +1,400 @@
+"""The check-in desk of a forum: type a few letters, press Enter, the participant is in.
+
+Reads (the forum's registrations, a few thousand at most) run on the GUI thread like the record
+lists; check-ins, their undo and the export go through ``Operation`` to the database thread and are
+announced on ``DataChanges``, so the registrations list and the status bar follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from relay_app.formatting import format_datetime, format_integer
+from relay_app.i18n import _, ngettext
+from relay_app.services import Services
+from relay_app.services.checkin import AttendanceCounts, Attendee
+from relay_app.services.drafts import DraftStore
+from relay_app.ui.changes import DataChanges
+from relay_app.ui.checkin.attendance_file import ask_attendance_path
+from relay_app.ui.checkin.attendees_model import AttendeesModel
+from relay_app.ui.checkin.forum_chooser import ForumChooser
+from relay_app.ui.checkin.walk_in import WalkInDialog
+from relay_app.ui.icons import icon
+from relay_app.ui.language import language_signal
+from relay_app.ui.operations import Operation
+from relay_app.ui.toast import Toast
+
+
+class CheckInDesk(QWidget):
+    """Forum chooser, search, the participants, and the counter of those who arrived."""
+
+    checked_in = Signal(str)  # a registration id, once its check-in is stored
+    check_in_undone = Signal(str)
+
+    def __init__(self, services: Services, drafts: DraftStore, changes: DataChanges) -> None:
+        super().__init__()
+        self._services = services
+        self._service = services.check_ins
+        self._drafts = drafts
+        self._changes = changes
+        self._checked_here: list[str] = []  # this desk's check-ins, latest last, for Ctrl+Z
+        self._counts: AttendanceCounts | None = None
+        self._walk_in: WalkInDialog | None = None
+
+        self.forum = ForumChooser(self._service)
+        self._forum_label = QLabel()
+        self._forum_label.setBuddy(self.forum)
+        self.counter = QLabel()
+        self.counter.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        self.capacity = QLabel()
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self._search_label = QLabel()
+        self._search_label.setBuddy(self.search)
+        self.model = AttendeesModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 240)
+        self.table.setColumnWidth(1, 260)
+        self.table.doubleClicked.connect(lambda _index: self.check_in_selected())
+        self.check_in_button = QPushButton(icon("save"), "")
+        self.check_in_button.clicked.connect(self.check_in_selected)
+        self.undo_button = QPushButton(icon("undo"), "")
+        self.undo_button.clicked.connect(self.undo_last)
+        self.walk_in_button = QPushButton(icon("new"), "")
+        self.walk_in_button.clicked.connect(self.walk_in)
+        self.export_button = QPushButton(icon("export"), "")
+        self.export_button.clicked.connect(lambda: self.export_attendance())
+        self.toast = Toast()
+
+        top = QHBoxLayout()
+        top.addWidget(self._forum_label)
+        top.addWidget(self.forum, 1)
+        top.addWidget(self.capacity)
+        top.addWidget(self.counter)
+        # Check in sits by the search box it acts on; the rarer actions wait below the list.
+        search_row = QHBoxLayout()
+        search_row.addWidget(self._search_label)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.check_in_button)
+        search_row.addWidget(self.undo_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.walk_in_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(search_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.toast)
+
+        for widget in (self.search, self.table, self.forum):
+            widget.installEventFilter(self)
+        self.search.textChanged.connect(lambda _text: self.refresh(keep_selection=False))
+        self.forum.forum_changed.connect(self._forum_changed)
+        changes.records_changed.connect(self._records_changed)
+        language_signal().changed.connect(self._language_changed)
+        self.forum.reload()
+        self._forum_changed()
+        self.retranslate_ui()
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def forum_id(self) -> str | None:
+        return self.forum.current_id()
+
+    def refresh(self, *, keep_selection: bool = True, counts: bool = False) -> None:
+        """Read the forum's participants again (and, with ``counts``, the counter)."""
+        selected = self.selected_id() if keep_selection else None
+        forum_id = self.forum_id()
+        rows = [] if forum_id is None else self._service.attendees(forum_id, self.search.text())
+        self.model.set_rows(rows)
+        if not (selected is not None and self.select(selected)) and rows:
+            self.table.selectRow(0)  # Enter checks in the best match without reaching for arrows
+        if counts:
+            self._counts = None if forum_id is None else self._service.counts(forum_id)
+            self._update_counter()
+        self._update_buttons()
+
+    def selected_id(self) -> str | None:
+        person = self.selected()
+        return person.id if person is not None else None
+
+    def selected(self) -> Attendee | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.attendee(rows[0].row()) if rows else None
+
+    def select(self, registration_id: str) -> bool:
+        row = self.model.row_of(registration_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _move_selection(self, step: int) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        target = rows[0].row() + step if rows else 0
+        if 0 <= target < self.model.rowCount():
+            self.table.selectRow(target)
+            self.table.scrollTo(self.model.index(target, 0))
+
+    def _forum_changed(self) -> None:
+        self._checked_here.clear()  # Ctrl+Z never reaches into another forum's desk
+        self.refresh(keep_selection=False, counts=True)
+
+    def _records_changed(self, kind: str) -> None:
+        if kind == "forums":
+            self.forum.reload()  # emits forum_changed when the chosen forum went away
+            self.refresh(counts=True)
+        elif kind == "registrations":
+            self.refresh(counts=True)
+
+    def _update_counter(self) -> None:
+        counts = self._counts
+        if counts is None:
+            self.counter.setText("")
+            self.capacity.setText("")
+            return
+        counter = ngettext(
+            "{checked} of {total} checked in", "{checked} of {total} checked in", counts.registered
+        )
+        self.counter.setText(
+            counter.format(
+                checked=format_integer(counts.checked_in), total=format_integer(counts.registered)
+            )
+        )
+        self.capacity.setText(
+            "" if counts.capacity is None
+            else _("Capacity: {capacity}").format(capacity=format_integer(counts.capacity))
+        )
+        waiting = ngettext(
+            "{count} on the waiting list", "{count} on the waiting list", counts.waitlisted
+        ).format(count=format_integer(counts.waitlisted))
+        self.counter.setToolTip(waiting)
+
+    def _update_buttons(self) -> None:
+        has_forum = self.forum_id() is not None
+        self.check_in_button.setEnabled(self.selected() is not None)
+        self.undo_button.setEnabled(bool(self._checked_here))
+        self.walk_in_button.setEnabled(has_forum)
+        self.export_button.setEnabled(has_forum)
+
+    # -- checking in ------------------------------------------------------------------------------
+
+    def check_in_selected(self) -> Operation | None:
+        person = self.selected()
+        if person is None:
+            self.toast.show_message(_("Nobody is selected: type a few letters of a name."))
+            return None
+        if person.checked_in_at is not None:
+            self.toast.show_message(
+                _("{name} is already checked in ({time}).").format(
+                    name=person.name, time=format_datetime(person.checked_in_at, "short")
+                )
+            )
+            return None
+        service = self._service
+
+        def done(arrived: Attendee) -> None:
+            if arrived.id not in self._checked_here[-1:]:  # Enter pressed twice: one undo step
+                self._checked_here.append(arrived.id)
+            self._changes.records_changed.emit("registrations")
+            self.select(arrived.id)
+            self.toast.show_message(
+                _("Checked in: {name}").format(name=arrived.name), _("Undo"), self.undo_last
+            )
+            self.search.selectAll()  # the next name typed replaces this one
+            self.checked_in.emit(arrived.id)
+
+        return (
+            Operation(self, lambda _progress: service.check_in(person.id))
+            .success(done)
+            .failure(self._failed)
+            .run()
+        )
+
+    def undo_last(self) -> Operation | None:
+        if not self._checked_here:
+            self.toast.show_message(_("No check-in to undo at this desk."))
+            return None
+        registration_id = self._checked_here.pop()
+        service = self._service
+
+        def undone(person: Attendee) -> None:
+            self._changes.records_changed.emit("registrations")
+            self.select(person.id)
+            self.toast.show_message(_("Check-in undone: {name}").format(name=person.name))
+            self.check_in_undone.emit(person.id)
+
+        self._update_buttons()
+        return (
+            Operation(self, lambda _progress: service.undo_check_in(registration_id))
+            .success(undone)
+            .failure(self._failed)
+            .run()
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.refresh(counts=True)
+        self.toast.show_message(_("Not checked in: {reason}").format(reason=str(error)))
+
+    # -- walk-ins and export ----------------------------------------------------------------------
+
+    def walk_in(self) -> WalkInDialog | None:
+        """Open the registration editor for a new participant of the chosen forum."""
+        forum_id = self.forum_id()
+        if forum_id is None:
+            return None
+        if self._walk_in is None:
+            self._walk_in = WalkInDialog(self._services, self._drafts, self)
+            self._walk_in.registered.connect(self._registered)
+        self._walk_in.start(forum_id)
+        return self._walk_in
+
+    def _registered(self, registration_id: str) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._changes.records_changed.emit("registrations")
+        if self.select(registration_id):
+            person = self.selected()
+            name = person.name if person is not None else ""
+            self.toast.show_message(
+                _("Registered: {name}. Press Enter to check them in.").format(name=name)
+            )
+        self.search.setFocus()
+
+    def export_attendance(self, path: Path | None = None) -> Operation | None:
+        """Write the chosen forum's registrations, check-ins included, as CSV or XLSX."""
+        forum_id = self.forum_id()
+        if forum_id is None:
+            return None
+        if path is None:
+            path = ask_attendance_path(self, self.forum.current_name())
+            if path is None:
+                return None
+        service = self._service
+        target = path
+
+        def written(count: int) -> None:
+            self.toast.show_message(
+                ngettext(
+                    "{count} registration written to {name}.",
+                    "{count} registrations written to {name}.",
+                    count,
+                ).format(count=count, name=target.name)
+            )
+
+        def failed(error: BaseException) -> None:
+            self.toast.show_message(_("Export failed: {reason}").format(reason=str(error)))
+
+        return (
+            Operation(self, lambda _progress: service.export_attendance(forum_id, target))
+            .with_progress(_("Exporting to {name}…").format(name=target.name))
+            .success(written)
+            .failure(failed)
+            .run()
+        )
+
+    # -- keyboard ---------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """The desk's keys win over the window's shortcuts of the same keys (Ctrl+Z, Ctrl+N…)."""
+        kind = event.type()
+        keyed = kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if keyed and isinstance(event, QKeyEvent):
+            action = self._key_action(watched, event)
+            if action is not None:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    action()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _key_action(self, watched: QObject, event: QKeyEvent) -> Callable[[], object] | None:
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        control = Qt.KeyboardModifier.ControlModifier
+        if modifiers == control:
+            return {
+                Qt.Key.Key_Z: self.undo_last,
+                Qt.Key.Key_N: self.walk_in,
+                Qt.Key.Key_E: self.export_attendance,
+                Qt.Key.Key_F: self.focus_search,
+            }.get(Qt.Key(key))
+        if modifiers != Qt.KeyboardModifier.NoModifier or watched is self.forum:
+            return None
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return self.check_in_selected
+        if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            return lambda: self._move_selection(1 if key == Qt.Key.Key_Down else -1)
+        if watched is self.table:
+            if key == Qt.Key.Key_Space:
+                return self.check_in_selected
+            text = event.text()
+            if event.type() == QEvent.Type.KeyPress and text.isprintable() and text.strip():
+                # Typing while the list has focus goes on searching.
+                return lambda: (self.search.setFocus(), self.search.insert(text))
+        return None
+
+    # -- showing and language ---------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.forum.reload()  # cheap, and catches forums that arrived while the desk was hidden
+        self.refresh(counts=True)
+        QTimer.singleShot(0, self.focus_search)  # after the window has placed its own focus
+
+    def _language_changed(self, _language: str) -> None:
+        self.forum.retranslate_ui()
+        self.model.retranslate_ui()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self._forum_label.setText(_("Fo&rum:"))
+        self.forum.setAccessibleName(_("Forum"))
+        self._search_label.setText(_("Find &participant:"))
+        self.search.setPlaceholderText(_("Type a few letters of a name, organisation or email"))
+        self.search.setAccessibleName(_("Find participant"))
+        self.table.setAccessibleName(_("Participants"))
+        self.counter.setAccessibleName(_("Checked in"))
+        self.check_in_button.setText(_("Check in (Enter)"))
+        self.check_in_button.setToolTip(_("Check in the selected participant (Enter or Space)"))
+        self.undo_button.setText(_("Undo check-in (Ctrl+Z)"))
+        self.undo_button.setToolTip(_("Undo the last check-in made at this desk"))
+        self.walk_in_button.setText(_("Walk-in registration…"))
+        self.walk_in_button.setToolTip(_("Register someone who is not on the list (Ctrl+N)"))
+        self.export_button.setText(_("Export attendance…"))
+        self.export_button.setToolTip(
+            _("Write this forum's registrations and check-ins to a CSV or XLSX file (Ctrl+E)")
+        )
+        self._update_counter()

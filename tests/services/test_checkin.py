@@ -1,0 +1,193 @@
+"""The check-in desk's service on a real store: check in, undo, refusals, outbox, counts, search."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from relay_app.services import Services
+from relay_app.services.checkin import CheckInRefused, desk_name
+from relay_app.store.models import PendingChange
+from relay_app.sync.state import RELAY_NAME, write_state
+from tests import factories
+
+
+def _outbox(services: Services) -> dict[str, PendingChange]:
+    with services.database.read() as session:
+        return {entry.record_id: entry for entry in session.scalars(select(PendingChange))}
+
+
+def _forget_outbox(services: Services) -> None:
+    """As after a sync: the records are on the server and nothing waits."""
+    with services.database.write() as session:
+        for entry in session.scalars(select(PendingChange)):
+            session.delete(entry)
+
+
+@pytest.fixture
+def forum_id(services: Services) -> str:
+    return services.records("forums").create(factories.forum()).id
+
+
+def _register(services: Services, forum_id: str, **values: object) -> str:
+    return services.records("registrations").create(factories.registration(forum_id, **values)).id
+
+
+def test_check_in_sets_time_and_name_and_goes_to_the_outbox(
+    services: Services, forum_id: str
+) -> None:
+    awa = _register(services, forum_id)
+    _forget_outbox(services)
+    before = datetime.now(UTC)
+    person = services.check_ins.check_in(awa, by="Relais Afrique de l'Ouest")
+    assert person.checked_in
+    assert person.checked_in_at is not None and before <= person.checked_in_at <= datetime.now(UTC)
+    assert person.checked_in_by == "Relais Afrique de l'Ouest"
+    stored = services.records("registrations").get(awa).values
+    assert stored["checked_in_at"] == person.checked_in_at
+    assert stored["checked_in_by"] == "Relais Afrique de l'Ouest"
+    entry = _outbox(services)[awa]
+    assert entry.op == "upsert"
+    assert set(entry.fields) == {"checked_in_at", "checked_in_by"}
+
+
+def test_a_second_check_in_keeps_the_first_arrival(services: Services, forum_id: str) -> None:
+    awa = _register(services, forum_id)
+    first = services.check_ins.check_in(awa, by="Desk 1")
+    again = services.check_ins.check_in(awa, by="Desk 2")
+    assert again.checked_in_at == first.checked_in_at
+    assert again.checked_in_by == "Desk 1"
+
+
+def test_undo_clears_both_fields_and_syncs_the_clearing(services: Services, forum_id: str) -> None:
+    awa = _register(services, forum_id)
+    services.check_ins.check_in(awa, by="Desk 1")
+    _forget_outbox(services)
+    person = services.check_ins.undo_check_in(awa)
+    assert not person.checked_in and person.checked_in_by == ""
+    stored = services.records("registrations").get(awa).values
+    assert stored["checked_in_at"] is None and stored["checked_in_by"] is None
+    assert set(_outbox(services)[awa].fields) == {"checked_in_at", "checked_in_by"}
+
+
+def test_undo_of_someone_not_checked_in_writes_nothing(services: Services, forum_id: str) -> None:
+    awa = _register(services, forum_id)
+    _forget_outbox(services)
+    services.check_ins.undo_check_in(awa)
+    assert _outbox(services) == {}
+
+
+def test_cancelled_and_waitlisted_are_refused_with_a_message(
+    services: Services, forum_id: str
+) -> None:
+    cancelled = _register(
+        services, forum_id, first_name="Jean", last_name="Diouf", status="cancelled"
+    )
+    waiting = _register(
+        services, forum_id, first_name="Fatou", last_name="Sarr", status="waitlisted"
+    )
+    _forget_outbox(services)
+    with pytest.raises(CheckInRefused, match="Jean Diouf's registration was cancelled"):
+        services.check_ins.check_in(cancelled, by="Desk")
+    with pytest.raises(CheckInRefused, match="Fatou Sarr is on the waiting list"):
+        services.check_ins.check_in(waiting, by="Desk")
+    assert services.records("registrations").get(cancelled).values["checked_in_at"] is None
+    assert _outbox(services) == {}
+
+
+def test_unknown_or_deleted_registration_is_refused(services: Services, forum_id: str) -> None:
+    with pytest.raises(CheckInRefused, match="No registration with id nobody"):
+        services.check_ins.check_in("nobody", by="Desk")
+    awa = _register(services, forum_id)
+    services.records("registrations").delete(awa)
+    with pytest.raises(CheckInRefused, match="No registration"):
+        services.check_ins.undo_check_in(awa)
+
+
+def test_counts_leave_out_cancelled_and_waitlisted(services: Services, forum_id: str) -> None:
+    ids = [_register(services, forum_id, first_name=name) for name in ("Awa", "Binta", "Coumba")]
+    _register(services, forum_id, first_name="Demba", status="cancelled")
+    _register(services, forum_id, first_name="Elhadj", status="waitlisted")
+    other_forum = services.records("forums").create(factories.forum(name="Forum andin")).id
+    _register(services, other_forum, first_name="Rosa")
+    services.check_ins.check_in(ids[0], by="Desk")
+    services.check_ins.check_in(ids[2], by="Desk")
+    counts = services.check_ins.counts(forum_id)
+    assert (counts.registered, counts.checked_in) == (3, 2)
+    assert (counts.waitlisted, counts.cancelled, counts.capacity) == (1, 1, 150)
+    services.check_ins.undo_check_in(ids[2])
+    assert services.check_ins.counts(forum_id).checked_in == 1
+    assert services.check_ins.counts(other_forum).registered == 1
+
+
+def test_search_ignores_accents_and_stays_in_the_forum(services: Services, forum_id: str) -> None:
+    helene = _register(
+        services, forum_id, first_name="Hélène", last_name="Dépré", email="h@example.org"
+    )
+    _register(
+        services, forum_id, first_name="Moussa", last_name="Ba",
+        organisation="Coopérative Éléphant",
+    )
+    other_forum = services.records("forums").create(factories.forum(name="Forum andin")).id
+    _register(services, other_forum, first_name="Helena", last_name="Quispe")
+
+    def names(text: str) -> list[str]:
+        return [person.name for person in services.check_ins.attendees(forum_id, text)]
+
+    assert names("hel") == ["Hélène Dépré"]
+    assert names("HÉLÈNE depre") == ["Hélène Dépré"]
+    assert names("elephant") == ["Moussa Ba"]  # organisation
+    assert names("h@example") == ["Hélène Dépré"]  # email
+    assert names("zzz") == []
+    assert names("") == ["Moussa Ba", "Hélène Dépré"]  # by last name: Ba, Dépré
+    assert services.check_ins.attendees(forum_id, "hel")[0].id == helene
+
+
+def test_forums_current_and_upcoming_first(services: Services) -> None:
+    today = date(2026, 6, 1)
+    forums = services.records("forums")
+
+    def make(name: str, start: date, days: int) -> None:
+        forums.create(factories.forum(name=name, start_date=start.isoformat(),
+                                      end_date=(start + timedelta(days=days)).isoformat()))
+
+    make("Past, long ago", date(2025, 3, 1), 2)
+    make("Next month", date(2026, 7, 1), 2)
+    make("Running now", date(2026, 5, 31), 3)
+    make("Last month", date(2026, 5, 1), 2)
+    names = [forum.name for forum in services.check_ins.forums(today)]
+    assert names == ["Running now", "Next month", "Last month", "Past, long ago"]
+
+
+def test_desk_name_is_the_relay_then_the_device(services: Services) -> None:
+    assert desk_name(services.database)  # the device's name where there is no enrolment
+    with services.database.write() as session:
+        write_state(session, RELAY_NAME, "Relais Amérique latine")
+    assert desk_name(services.database) == "Relais Amérique latine"
+    forum = services.records("forums").create(factories.forum()).id
+    person = services.check_ins.check_in(_register(services, forum))
+    assert person.checked_in_by == "Relais Amérique latine"
+
+
+def test_export_writes_the_forum_with_its_check_in_state(
+    services: Services, forum_id: str, tmp_path: Path
+) -> None:
+    awa = _register(services, forum_id)
+    _register(services, forum_id, first_name="Binta", last_name="Sow")
+    other_forum = services.records("forums").create(factories.forum(name="Forum andin")).id
+    _register(services, other_forum, first_name="Rosa", last_name="Quispe")
+    services.check_ins.check_in(awa, by="Desk 1")
+    target = tmp_path / "attendance.csv"
+    assert services.check_ins.export_attendance(forum_id, target) == 2
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_name = {row["last_name"]: row for row in rows}
+    assert set(by_name) == {"Ndiaye", "Sow"}
+    assert by_name["Ndiaye"]["checked_in_by"] == "Desk 1"
+    arrived = datetime.fromisoformat(by_name["Ndiaye"]["checked_in_at"])
+    assert abs(datetime.now(UTC) - arrived) < timedelta(minutes=5)
+    assert by_name["Sow"]["checked_in_at"] == ""
