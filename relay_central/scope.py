@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from relay_app import codelists
+from relay_app.codelists import get as code_list
 from relay_app.codelists import region_of_country
 from relay_central.auth import Actor
 from relay_central.models import Record
@@ -28,7 +28,7 @@ ATTACHMENTS = "attachments"
 OWNER_KIND_FIELD = "owner_kind"
 OWNER_ID_FIELD = "owner_id"
 # The kinds whose records may own files: partners and practices.
-FILE_OWNERS = frozenset(codelists.get("file_owners").codes())
+FILE_OWNERS = frozenset(code_list("file_owners").codes())
 
 
 def own_region(values: Mapping[str, Any]) -> str | None:

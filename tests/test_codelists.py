@@ -64,6 +64,8 @@ EXPECTED_CODES = {
     ),
     "registration_statuses": ("registered", "waitlisted", "cancelled"),
     "partner_statuses": ("active", "inactive"),
+    "file_owners": ("partners", "practices"),
+    "file_roles": ("logo", "poster", "photo"),
 }
 
 M49 = {

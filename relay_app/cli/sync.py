@@ -1,7 +1,8 @@
 """`relay-app enroll`, `relay-app sync` and `relay-app conflicts`: the device and the central server.
 
-`sync` exits 0 only when everything is exchanged (no pending change, no open conflict); otherwise it
-prints what it did and one line saying why it is not done, and exits 1.
+`sync` exits 0 only when every record is exchanged (no pending change, no open conflict); otherwise
+it prints what it did and one line saying why it is not done, and exits 1. Files still waiting (held
+back by the data saver, or not on the server yet) are counted in the summary but do not fail it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from relay_app.cli.inputs import CliError
 from relay_app.cli.output import print_error, print_json, render_fields, render_table
 from relay_app.config import Paths
-from relay_app.i18n import _
+from relay_app.i18n import _, ngettext
 from relay_app.sync.progress import PHASE_LABELS, Phase, SyncProgress, SyncSummary
 
 MakeParser = Callable[[Any, str, str], argparse.ArgumentParser]
@@ -37,6 +38,19 @@ def register(
         "--server", metavar="URL", help=_("the server's address (default: the one enrolled with)")
     )
     sync_command.add_argument("--quiet", action="store_true", help=_("print only the summary"))
+    files_choice = sync_command.add_mutually_exclusive_group()
+    files_choice.add_argument(
+        "--files", dest="files", action="store_const", const=True, default=None,
+        help=_("send and receive files now, even with the data saver on"),
+    )
+    files_choice.add_argument(
+        "--no-files", dest="files", action="store_const", const=False,
+        help=_("exchange records only; files wait for a later sync"),
+    )
+    files_choice.add_argument(
+        "--data-saver", choices=("on", "off"), metavar="on|off",
+        help=_("turn the data saver on or off (files move only on a good link), then stop"),
+    )
     json_flag(sync_command)
     sync_command.set_defaults(handler=sync)
 
@@ -78,11 +92,13 @@ def sync(args: argparse.Namespace, paths: Paths) -> int:
     from relay_app.sync.connect import open_engine
     from relay_app.sync.errors import SyncError
 
+    if args.data_saver is not None:
+        return _set_data_saver(paths, args.data_saver == "on", as_json=args.json)
     report = None if args.quiet or args.json else _print_progress
     with open_services(paths) as services:
         engine = open_engine(services.database, paths.data_dir, args.server, progress=report)
         try:
-            summary = engine.sync()
+            summary = engine.sync(files=args.files)
         except SyncError as error:
             partial = error.summary
             if partial is not None and not args.json:
@@ -101,8 +117,28 @@ def sync(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _set_data_saver(paths: Paths, on: bool, *, as_json: bool) -> int:
+    from relay_app.services import open_services
+    from relay_app.sync.data_saver import write_data_saver
+
+    with open_services(paths) as services:
+        write_data_saver(services.database, on)
+    if as_json:
+        print_json({"data_saver": on})
+    elif on:
+        print(_("Data saver on: syncs send records first and files only on a good link "
+                "(relay-app sync --files sends them now)."))
+    else:
+        print(_("Data saver off: every sync sends and receives files too."))
+    return 0
+
+
 def _print_progress(step: SyncProgress) -> None:
-    if step.phase in (Phase.PUSH_ANSWERED, Phase.UPLOADING, Phase.PULLING, Phase.DONE):
+    if step.phase in (Phase.PUSH_ANSWERED, Phase.PULLING, Phase.DONE):
+        return
+    if step.phase in (Phase.UPLOADING, Phase.DOWNLOADING):
+        if step.done == 0:  # once per phase; chunks would flood a terminal
+            print(_(PHASE_LABELS[step.phase]))
         return
     label = _(PHASE_LABELS[step.phase])
     if step.total:
@@ -114,7 +150,7 @@ def _print_progress(step: SyncProgress) -> None:
 
 
 def _summary_text(summary: SyncSummary) -> str:
-    if summary.idle:
+    if summary.idle and not (summary.files_pending or summary.files_to_download):
         return _("Already up to date.")
     return render_fields(
         [
@@ -125,8 +161,20 @@ def _summary_text(summary: SyncSummary) -> str:
             (_("Bytes sent"), str(summary.bytes_sent)),
             (_("Bytes received"), str(summary.bytes_received)),
             (_("Still pending"), str(summary.pending)),
+            (_("Files sent"), str(summary.files_uploaded)),
+            (_("Files received"), str(summary.files_downloaded)),
+            (_("Files waiting"), _files_waiting(summary)),
         ]
     )
+
+
+def _files_waiting(summary: SyncSummary) -> str:
+    waiting = summary.files_pending + summary.files_to_download
+    if summary.files_held_back:
+        return ngettext(
+            "{count} (held back by the data saver)", "{count} (held back by the data saver)", waiting
+        ).format(count=waiting)
+    return str(waiting)
 
 
 def conflicts_list(args: argparse.Namespace, paths: Paths) -> int:

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relay_app.forms import form_for
+from relay_app.i18n import _
 from relay_app.services.outbox import pending_count
-from relay_app.services.records import RecordService
 from relay_app.store.database import Database
-from relay_app.store.models import RECORD_MODELS, PendingChange, SyncRun
+from relay_app.store.models import SYNCED_MODELS, PendingChange, SyncRun
 from relay_app.sync.credentials import TokenStore
 from relay_app.sync.state import RELAY_NAME, SERVER_URL, read_state
 
@@ -45,6 +46,11 @@ class OutboxRow:
     updated_at: datetime
     # Sent, but the server's receipt is not stored yet: it stays here until the receipt arrives.
     awaiting_receipt: bool
+
+    @property
+    def kind_label(self) -> str:
+        """What the record is, in the current language ("Partners", "Files", ...)."""
+        return _(form_for(self.kind).label)
 
     def to_json(self) -> dict[str, Any]:
         values = asdict(self)
@@ -84,7 +90,7 @@ def outbox_rows(database: Database, limit: int | None = None) -> list[OutboxRow]
         if limit is not None:
             query = query.limit(limit)
         entries = session.scalars(query).all()
-        summaries = _summaries(database, session, entries)
+        summaries = _summaries(session, entries)
         return [
             OutboxRow(
                 seq=entry.seq, kind=entry.kind, record_id=entry.record_id,
@@ -97,24 +103,24 @@ def outbox_rows(database: Database, limit: int | None = None) -> list[OutboxRow]
         ]
 
 
-def _summaries(
-    database: Database, session: Session, entries: Sequence[PendingChange]
-) -> dict[tuple[str, str], str]:
+def _summaries(session: Session, entries: Sequence[PendingChange]) -> dict[tuple[str, str], str]:
     """One query per kind (in chunks), not one per entry: the outbox may hold thousands."""
     wanted: dict[str, list[str]] = {}
     for entry in entries:
         wanted.setdefault(entry.kind, []).append(entry.record_id)
     found: dict[tuple[str, str], str] = {}
     for kind, ids in wanted.items():
-        model = RECORD_MODELS.get(kind)
+        model = SYNCED_MODELS.get(kind)
         if model is None:
             continue
-        service = RecordService(database, kind)
+        form = form_for(kind)  # a file's title is its caption, else its file name
+        names = form.field_names()
         for start in range(0, len(ids), SUMMARY_CHUNK):
             chunk = ids[start : start + SUMMARY_CHUNK]
             records = session.scalars(select(model).where(model.id.in_(chunk))).all()  # type: ignore[attr-defined]
             for record in records:
-                found[(kind, record.id)] = service.view(record).summary
+                values = {name: getattr(record, name) for name in names}
+                found[(kind, record.id)] = form.summary(values)
     return found
 
 

@@ -5,9 +5,10 @@ Each link is a row of the ``attachments`` table pointing at content kept once in
 it twice, but one file. Removing a file is a tombstone (``deleted``), so it can be undone and the
 removal can sync; the stored content stays, other rows may share it.
 
-The wire schema has no attachment record kind yet, so no outbox entry is written here; the rows
-carry the usual bookkeeping (``origin_device``, ``dirty_fields``) for when it does, and the sync
-engine already uploads every file a live row refers to.
+A link syncs like any record (kind ``attachments``, protocol 2): every write here puts its outbox
+entry in the same transaction, as ``RecordService`` does. The bytes travel apart, by their sha256:
+the sync engine uploads every file a live link names and downloads those linked elsewhere. The
+order of a record's files is local (``created_at``), so ``reorder`` sends nothing.
 
 ``exif_gps`` reads the position a camera wrote into a JPEG, from the EXIF APP1 segment.
 """
@@ -23,8 +24,10 @@ from pathlib import Path
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from relay_app.forms import FILE_KIND, form_for
 from relay_app.services.attachments import AttachmentStore, StoredFile
 from relay_app.services.errors import NotFound
+from relay_app.services.outbox import device_identity, record_change
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, Attachment
 from relay_app.store.types import utc_now
@@ -84,7 +87,7 @@ class RecordFileService:
             _check_owner(session, owner_kind, owner_id)
             if role in SINGLE_ROLES:
                 for previous in _live_rows(session, owner_kind, owner_id, role):
-                    _tombstone(previous)
+                    _tombstone(session, previous)
             row = Attachment(
                 id=str(uuid.uuid4()),
                 owner_kind=owner_kind,
@@ -95,11 +98,12 @@ class RecordFileService:
                 size=stored.size,
                 filename=filename,
                 caption=caption or None,
-                origin_device=self.device_id,
-                dirty_fields=["caption", "filename", "media_type", "owner_id", "owner_kind",
-                              "role", "sha256", "size"],
+                origin_device=self.device_id or device_identity(session).device_id,
             )
+            filled = _filled_fields(row)
+            row.dirty_fields = filled
             session.add(row)
+            record_change(session, FILE_KIND, row.id, "upsert", filled, new_record=True)
             session.flush()
             return _view(row)
 
@@ -107,7 +111,7 @@ class RecordFileService:
         """Remove a file from its record (a tombstone, see ``restore``)."""
         with self.database.write() as session:
             row = _row(session, file_id)
-            _tombstone(row)
+            _tombstone(session, row)
             return _view(row)
 
     def restore(self, file_id: str) -> RecordFile:
@@ -117,7 +121,8 @@ class RecordFileService:
             if row.deleted:
                 row.deleted = False
                 row.deleted_at = None
-                _touch(row, "deleted")
+                # The removal may have synced already: restoring re-asserts every value it holds.
+                _touch(session, row, _filled_fields(row))
             return _view(row)
 
     def set_caption(self, file_id: str, caption: str) -> RecordFile:
@@ -126,7 +131,7 @@ class RecordFileService:
             cleaned = caption.strip() or None
             if cleaned != row.caption:
                 row.caption = cleaned
-                _touch(row, "caption")
+                _touch(session, row, ["caption"])
             return _view(row)
 
     def list(self, owner_kind: str, owner_id: str, role: str | None = None) -> list[RecordFile]:
@@ -152,8 +157,9 @@ class RecordFileService:
             for when, file_id in zip(times, file_ids, strict=True):
                 row = by_id[file_id]
                 if row.created_at != when:
+                    # Not a synced field: the order is this device's, no outbox entry.
                     row.created_at = when
-                    _touch(row, "created_at")
+                    row.updated_at = utc_now()
             session.flush()
             return [_view(row) for row in session.scalars(_ordered(owner_kind, owner_id, role))]
 
@@ -194,16 +200,25 @@ def _row(session: Session, file_id: str) -> Attachment:
     return row
 
 
-def _touch(row: Attachment, field: str) -> None:
+def _filled_fields(row: Attachment) -> list[str]:
+    names = form_for(FILE_KIND).field_names()
+    return sorted(name for name in names if getattr(row, name) not in (None, "", []))
+
+
+def _touch(session: Session, row: Attachment, fields: Sequence[str]) -> None:
+    """Mark synced fields as changed here, with their outbox entry in the same transaction."""
     row.updated_at = utc_now()
-    row.dirty_fields = sorted({*(row.dirty_fields or []), field})
+    row.dirty_fields = sorted({*(row.dirty_fields or []), *fields})
+    record_change(session, FILE_KIND, row.id, "upsert", fields)
 
 
-def _tombstone(row: Attachment) -> None:
+def _tombstone(session: Session, row: Attachment) -> None:
     if not row.deleted:
+        now = utc_now()
         row.deleted = True
-        row.deleted_at = utc_now()
-        _touch(row, "deleted")
+        row.deleted_at = now
+        row.updated_at = now
+        record_change(session, FILE_KIND, row.id, "delete")
 
 
 def _view(row: Attachment) -> RecordFile:

@@ -264,3 +264,18 @@ class AttachmentUpload(Base):
     location: Mapped[str | None] = mapped_column(String(300))
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class RecordToFetch(Base):
+    """A record the feed announced as this device's own change while the device holds an older copy.
+
+    Stored with the pulled page and its cursor, in one transaction, and removed with the values
+    fetched by ``sync/records``: a crash between the two loses nothing.
+    """
+
+    __tablename__ = "sync_records_to_fetch"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)  # the version the feed announced
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

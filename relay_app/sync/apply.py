@@ -3,6 +3,10 @@
 A record with unsent local edits keeps them: the server's values fill only the fields this device
 has not changed, and its base version stays where the edits started, so the next push is merged by
 the server against the right base and a field edited on both sides comes back as a conflict.
+
+Protocol 2 leaves out the values of this device's own changes coming back (``values`` None). A copy
+at that version or later needs nothing; an older one (a lost receipt, a restored backup) has its
+key stored with the page, and the engine fetches those records (``sync/records``) after the pull.
 """
 
 from __future__ import annotations
@@ -13,11 +17,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from relay_app.store.database import Database
-from relay_app.store.models import RECORD_MODELS, PendingChange, SnapshotSeen, SyncedRecord
+from relay_app.store.models import (
+    SYNCED_MODELS,
+    PendingChange,
+    RecordToFetch,
+    SnapshotSeen,
+    SyncedRecord,
+)
 from relay_app.store.types import utc_now
 from relay_app.sync.state import CURSOR, SNAPSHOT, write_state
 from relay_app.sync.values import set_wire_values
-from relay_app.sync.wire import PullItem, PullResponse
+from relay_app.sync.wire import PullItem, PullResponse, RecordKey
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,9 @@ class PageOutcome:
     applied: int
     kept_local: int
     removed: int = 0
+    # Own changes coming back without values: already held, or stored to be fetched.
+    echoed: int = 0
+    to_fetch: int = 0
 
 
 def apply_page(database: Database, page: PullResponse, *, snapshot: bool) -> PageOutcome:
@@ -33,11 +46,14 @@ def apply_page(database: Database, page: PullResponse, *, snapshot: bool) -> Pag
     ``snapshot`` is true while a resync's full snapshot is pulled; its last page removes the synced
     local records the snapshot did not contain (never one with unsent changes).
     """
-    applied = kept = removed = 0
+    applied = kept = removed = echoed = to_fetch = 0
     with database.write() as session:
         pending = _pending_keys(session, page.items)
         for item in page.items:
-            if _apply_item(session, item, pending.get((item.kind, item.id))):
+            if item.values is None:
+                echoed += 1
+                to_fetch += _note_echo(session, item)
+            elif _apply_item(session, item, pending.get((item.kind, item.id))):
                 applied += 1
             else:
                 kept += 1
@@ -47,7 +63,38 @@ def apply_page(database: Database, page: PullResponse, *, snapshot: bool) -> Pag
             removed = _remove_unseen(session)
             write_state(session, SNAPSHOT, None)
         write_state(session, CURSOR, page.next_cursor)
-    return PageOutcome(applied=applied, kept_local=kept, removed=removed)
+    return PageOutcome(applied=applied, kept_local=kept, removed=removed, echoed=echoed,
+                       to_fetch=to_fetch)
+
+
+def keys_to_fetch(database: Database) -> list[RecordKey]:
+    """Records announced without values that this device holds at an older version."""
+    with database.read() as session:
+        rows = session.scalars(
+            select(RecordToFetch).order_by(RecordToFetch.created_at, RecordToFetch.record_id)
+        )
+        return [RecordKey(kind=row.kind, id=row.record_id) for row in rows]  # type: ignore[arg-type]
+
+
+def apply_fetched(database: Database, asked: list[RecordKey], items: list[PullItem]) -> int:
+    """Write the fetched records and forget every asked key, in one transaction.
+
+    A key the server left out (no longer readable, or gone) has nothing to fetch: it goes too.
+    Returns how many records were written.
+    """
+    applied = 0
+    with database.write() as session:
+        pending = _pending_keys(session, items)
+        for item in items:
+            if item.values is None:
+                continue  # not what was asked for; its key goes, the next echo brings it back
+            _apply_item(session, item, pending.get((item.kind, item.id)))
+            applied += 1
+        for key in asked:
+            found = session.get(RecordToFetch, (key.kind, key.id))
+            if found is not None:
+                session.delete(found)
+    return applied
 
 
 def start_snapshot(database: Database, fresh_cursor: str) -> None:
@@ -68,12 +115,34 @@ def _pending_keys(session: Session, items: list[PullItem]) -> dict[tuple[str, st
     return found
 
 
+def _note_echo(session: Session, item: PullItem) -> int:
+    """An own change announced without values: 1 when its key is stored to be fetched, else 0."""
+    row = _local_row(session, item.kind, item.id)
+    if row is None and item.deleted:
+        return 0  # gone everywhere, and never held here: nothing to fetch
+    if row is not None and row.base_version is not None and row.base_version >= item.version:
+        return 0  # this device holds that version already (its push answer said so)
+    key = session.get(RecordToFetch, (item.kind, item.id))
+    if key is None:
+        session.add(RecordToFetch(kind=item.kind, record_id=item.id, version=item.version,
+                                  created_at=utc_now()))
+    else:
+        key.version = max(key.version, item.version)
+    return 1
+
+
+def _local_row(session: Session, kind: str, record_id: str) -> SyncedRecord | None:
+    model = SYNCED_MODELS[kind]
+    return session.scalars(
+        select(model).where(model.id == record_id)  # type: ignore[attr-defined]
+    ).one_or_none()
+
+
 def _apply_item(session: Session, item: PullItem, entry: PendingChange | None) -> bool:
     """True when the server's state was taken as a whole; False when local edits were kept."""
-    model = RECORD_MODELS[item.kind]
-    row: SyncedRecord | None = session.scalars(
-        select(model).where(model.id == item.id)  # type: ignore[attr-defined]
-    ).one_or_none()
+    assert item.values is not None
+    model = SYNCED_MODELS[item.kind]
+    row = _local_row(session, item.kind, item.id)
     now = utc_now()
     if row is None:
         if item.deleted:
@@ -111,7 +180,7 @@ def _remove_unseen(session: Session) -> int:
         select(PendingChange.kind, PendingChange.record_id))}
     seen = {(kind, rid) for kind, rid in session.execute(
         select(SnapshotSeen.kind, SnapshotSeen.record_id))}
-    for kind, model in RECORD_MODELS.items():
+    for kind, model in SYNCED_MODELS.items():
         rows = session.scalars(
             select(model).where(model.base_version.is_not(None))  # type: ignore[attr-defined]
         )

@@ -1,4 +1,4 @@
-"""The HTTP side of sync: one requests Session speaking protocol 1 to one central server.
+"""The HTTP side of sync: one requests Session speaking the sync protocol to one central server.
 
 Poor links are the normal case: every call has connect and read timeouts, connection-level failures
 are retried by urllib3 with exponential backoff and jitter (pushes too: the server recognises a
@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -37,6 +38,9 @@ from relay_app.sync.wire import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RecordKey,
+    RecordsRequest,
+    RecordsResponse,
 )
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -44,6 +48,7 @@ Result = TypeVar("Result")
 
 # How often a waiting call looks at the cancel flag.
 CANCEL_POLL_SECONDS = 0.1
+RECORDS_PER_QUESTION = 500  # the most keys one ``sync/records`` request may name
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,11 @@ class Timeouts:
 
 @dataclass
 class Traffic:
-    """Bytes on the wire each way (compressed sizes, bodies only)."""
+    """Bytes on the wire each way (compressed sizes, bodies only), and the time the calls took."""
 
     sent: int = 0
     received: int = 0
+    seconds: float = 0.0  # how fast the link is: see ``relay_app.sync.data_saver``
 
 
 class TransientFailure(SyncError):
@@ -128,6 +134,19 @@ class SyncClient:
         if cursor:
             params["cursor"] = cursor
         return self._call("GET", "/sync/pull", PullResponse, params=params)
+
+    def records(self, keys: list[RecordKey]) -> RecordsResponse:
+        """The full latest versions of ``keys`` (protocol 2), asked 500 at a time.
+
+        Records the device may not read, or that the server does not hold, are left out.
+        """
+        items = []
+        for start in range(0, len(keys), RECORDS_PER_QUESTION):
+            chunk = keys[start : start + RECORDS_PER_QUESTION]
+            answer = self._call("POST", "/sync/records", RecordsResponse,
+                                body=RecordsRequest(keys=chunk))
+            items.extend(answer.items)
+        return RecordsResponse(items=items)
 
     def missing(self, hashes: list[str]) -> MissingResponse:
         return self._call("POST", "/attachments/missing", MissingResponse,
@@ -204,6 +223,7 @@ class SyncClient:
             finally:
                 self._give_back(session)
 
+        started = time.monotonic()
         try:
             response = run_cancellable(send, self.cancel)
         except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
@@ -213,6 +233,7 @@ class SyncClient:
             ) from error
         self.traffic.sent += len(data or b"")
         self.traffic.received += _wire_size(response)
+        self.traffic.seconds += time.monotonic() - started
         return response
 
     def _call(

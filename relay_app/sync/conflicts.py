@@ -14,12 +14,13 @@ from typing import Any, Final, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from relay_app.forms import form_for
 from relay_app.i18n import _
 from relay_app.services.errors import ServiceError
 from relay_app.services.outbox import record_change
 from relay_app.services.records import RecordService
 from relay_app.store.database import Database
-from relay_app.store.models import RECORD_MODELS, SyncConflict, SyncedRecord
+from relay_app.store.models import RECORD_MODELS, SYNCED_MODELS, SyncConflict, SyncedRecord
 from relay_app.store.types import utc_now
 from relay_app.sync.values import column_value, wire_values
 from relay_app.sync.wire import DELETED_FIELD
@@ -96,7 +97,7 @@ class ConflictService:
             raise ConflictChoiceInvalid(_("Choose mine, theirs or a value."))
         with self.database.write() as session:
             conflict = self._conflict(session, conflict_id)
-            service = RecordService(self.database, conflict.kind)
+            service = _service(self.database, conflict.kind)
             row = _record(session, conflict.kind, conflict.record_id)
             if row is not None:
                 if conflict.field == DELETED_FIELD:
@@ -123,7 +124,7 @@ class ConflictService:
         record = _record(session, row.kind, row.record_id)
         summary = ""
         if record is not None:
-            service = RecordService(self.database, row.kind)
+            service = _service(self.database, row.kind)
             summary = service.view(record).summary
         return ConflictView(
             id=row.id, kind=row.kind, record_id=row.record_id, field=row.field,
@@ -132,8 +133,26 @@ class ConflictService:
         )
 
 
+class _FileLinkService(RecordService):
+    """The record operations a decision needs, for file links (not a kind people list)."""
+
+    def __init__(self, database: Database, kind: str) -> None:
+        self.database = database
+        self.kind = kind
+        self.form = form_for(kind)
+        self.model = SYNCED_MODELS[kind]
+        self._fields = self.form.field_names()
+        self._device = None
+
+
+def _service(database: Database, kind: str) -> RecordService:
+    if kind in RECORD_MODELS:
+        return RecordService(database, kind)
+    return _FileLinkService(database, kind)
+
+
 def _record(session: Session, kind: str, record_id: str) -> SyncedRecord | None:
-    model = RECORD_MODELS[kind]
+    model = SYNCED_MODELS[kind]
     return session.scalars(select(model).where(model.id == record_id)).one_or_none()  # type: ignore[attr-defined]
 
 

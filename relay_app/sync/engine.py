@@ -1,9 +1,12 @@
-"""One sync run: idle check, push the outbox, pull the feed; safe to stop at any moment.
+"""One sync run: idle check, push the outbox, pull the feed, move files; safe to stop at any moment.
 
 Every step that changes local data is one SQLite transaction (a push answer's receipts; a pulled
 page with its cursor), so a run killed or cancelled anywhere leaves a store the next run simply
 continues from. Nothing here reads the device clock to order anything: the server's versions and
 cursors do that; the clock only spaces out retries and stamps the run history.
+
+Files go after the records that name them. With the data saver on (``relay_app.sync.data_saver``)
+they wait for a person's say-so or for a run whose records moved over a good link.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from relay_app.i18n import _, ngettext
 from relay_app.store.database import Database
 from relay_app.store.models import PendingChange, SyncConflict, SyncRun
 from relay_app.store.types import utc_now
-from relay_app.sync.apply import apply_page, start_snapshot
+from relay_app.sync.apply import apply_fetched, apply_page, keys_to_fetch, start_snapshot
 from relay_app.sync.attachments import AttachmentUploader, file_path, pending_hashes
 from relay_app.sync.batching import AdaptiveBatch
-from relay_app.sync.client import SyncClient, TransientFailure
+from relay_app.sync.client import RECORDS_PER_QUESTION, SyncClient, Traffic, TransientFailure
+from relay_app.sync.data_saver import link_is_good, read_data_saver
+from relay_app.sync.downloads import AttachmentDownloader, wanted_files
 from relay_app.sync.errors import Cancelled, Offline, SyncError
 from relay_app.sync.progress import Phase, ProgressCallback, SyncProgress, SyncSummary
 from relay_app.sync.push import (
@@ -100,7 +105,9 @@ class SyncEngine:
         """
         return self.sync(retry_refused=False)
 
-    def sync(self, *, retry_refused: bool = True) -> SyncSummary:
+    def sync(self, *, retry_refused: bool = True, files: bool | None = None) -> SyncSummary:
+        """One run. ``files``: None follows the data saver, True moves files now, False only
+        records (files wait for a later run)."""
         if not self._running.acquire(blocking=False):
             raise SyncError(_("A sync is already running."), code="busy")
         try:
@@ -108,7 +115,7 @@ class SyncEngine:
             summary = SyncSummary()
             run_id = self._start_run()
             try:
-                self._run(summary, retry_refused)
+                self._run(summary, retry_refused, files)
             except BaseException as error:
                 stopped = isinstance(error, Cancelled | KeyboardInterrupt)
                 summary.reason = str(error)
@@ -123,28 +130,47 @@ class SyncEngine:
 
     # -- the steps -------------------------------------------------------------------------------
 
-    def _run(self, summary: SyncSummary, retry_refused: bool) -> None:
+    def _run(self, summary: SyncSummary, retry_refused: bool, files: bool | None) -> None:
+        # The data saver decides after the records, on how fast they moved in this run.
+        decide_later = files is None and read_data_saver(self.database)
+        move_files = bool(files) if files is not None else not decide_later
+        started = Traffic(**vars(self.client.traffic))
         self._report(Phase.CHECKING)
         meta = self._retrying(self.client.meta)
         self.batch.limit_to(meta.limits.max_batch_changes)
         pull_limit = min(self.pull_limit, meta.limits.max_pull_limit)
-        if self._idle(meta, retry_refused):
+        if self._idle(meta, retry_refused, files=move_files):
             summary.idle = True
         else:
             self._push(summary, retry_refused)
-            self._upload_files(summary, meta)
+            if move_files:
+                self._upload_files(summary, meta)
             self._pull(summary, pull_limit)
+            self._fetch_records(summary)
+            if decide_later and link_is_good(_since(started, self.client.traffic)):
+                move_files = True
+                self._upload_files(summary, meta)
+            if move_files:
+                self._download_files(summary)
         self._conclude(summary)
+        summary.files_held_back = decide_later and not move_files and bool(
+            summary.files_pending or summary.files_to_download
+        )
 
-    def _idle(self, meta: MetaResponse, retry_refused: bool) -> bool:
-        """Nothing to send and the cursor is the server's latest: one round trip, done."""
+    def _idle(self, meta: MetaResponse, retry_refused: bool, *, files: bool) -> bool:
+        """Nothing to send or fetch and the cursor is the server's latest: one round trip, done.
+
+        Files count only when this run may move them (not while the data saver holds them).
+        """
         with self.database.read() as session:
             if read_state(session, SNAPSHOT):
                 return False
             if due_entries(session, None if retry_refused else utc_now()):
                 return False
             cursor = read_state(session, CURSOR)
-        return cursor == meta.latest_cursor and not self._files_waiting()
+        if cursor != meta.latest_cursor or keys_to_fetch(self.database):
+            return False
+        return not (files and (self._files_waiting() or self._files_wanted()))
 
     def _push(self, summary: SyncSummary, retry_refused: bool) -> None:
         counts = ReceiptCounts()
@@ -206,7 +232,7 @@ class SyncEngine:
 
     def _upload_files(self, summary: SyncSummary, meta: MetaResponse) -> None:
         """After the records: the files they name that the server lacks (tus, resumable)."""
-        if self.files_dir is None:
+        if self.files_dir is None or not self._files_waiting():
             return
         self._report(Phase.UPLOADING)
         uploader = AttachmentUploader(
@@ -216,6 +242,33 @@ class SyncEngine:
         counts = uploader.upload_missing(meta.limits.max_chunk_bytes)
         summary.files_uploaded += counts.uploaded
         summary.files_failed += counts.failed
+
+    def _files_wanted(self) -> int:
+        if self.files_dir is None:
+            return 0
+        return len(wanted_files(self.database, self.files_dir))
+
+    def _download_files(self, summary: SyncSummary) -> None:
+        """Files linked elsewhere that are not here yet; one not on the server yet waits."""
+        if self.files_dir is None or not self._files_wanted():
+            return
+        self._report(Phase.DOWNLOADING)
+        downloader = AttachmentDownloader(
+            self.database, self.client, self.files_dir, pause=self._pause_or_give_up,
+            on_chunk=lambda done, total: self._report(Phase.DOWNLOADING, done, total),
+        )
+        counts = downloader.download_missing()
+        summary.files_downloaded += counts.downloaded
+        summary.files_failed += counts.failed
+
+    def _fetch_records(self, summary: SyncSummary) -> None:
+        """Own changes the feed announced without values, where this copy is older."""
+        keys = keys_to_fetch(self.database)
+        for start in range(0, len(keys), RECORDS_PER_QUESTION):
+            asked = keys[start : start + RECORDS_PER_QUESTION]
+            answer = self._retrying(lambda asked=asked: self.client.records(asked))
+            summary.fetched += apply_fetched(self.database, asked, list(answer.items))
+            self._report(Phase.PULLED, summary.pulled)
 
     def _pull(self, summary: SyncSummary, limit: int) -> None:
         with self.database.read() as session:
@@ -243,6 +296,7 @@ class SyncEngine:
             if summary.pending == 0 and summary.open_conflicts == 0:
                 write_state(session, LAST_SUCCESS, utc_now().isoformat())
         summary.files_pending = len(self._files_waiting())
+        summary.files_to_download = self._files_wanted()
         summary.bytes_sent = self.client.traffic.sent
         summary.bytes_received = self.client.traffic.received
         if summary.open_conflicts:
@@ -304,3 +358,9 @@ class SyncEngine:
             run.bytes_sent = self.client.traffic.sent
             run.bytes_received = self.client.traffic.received
             run.error = summary.reason
+
+
+def _since(start: Traffic, now: Traffic) -> Traffic:
+    """What moved between two readings of the client's running totals."""
+    return Traffic(sent=now.sent - start.sent, received=now.received - start.received,
+                   seconds=now.seconds - start.seconds)

@@ -17,6 +17,7 @@ class Phase(StrEnum):
     PUSH_ANSWERED = "push_answered"
     PUSHED = "pushed"
     UPLOADING = "uploading"
+    DOWNLOADING = "downloading"
     PULLING = "pulling"
     PULLED = "pulled"
     DONE = "done"
@@ -27,7 +28,8 @@ PHASE_LABELS = {
     Phase.PUSHING: N_("Sending changes"),
     Phase.PUSH_ANSWERED: N_("Storing the server's receipt"),
     Phase.PUSHED: N_("Changes sent"),
-    Phase.UPLOADING: N_("Sending changes"),
+    Phase.UPLOADING: N_("Sending files"),
+    Phase.DOWNLOADING: N_("Receiving files"),
     Phase.PULLING: N_("Receiving changes"),
     Phase.PULLED: N_("Changes received"),
     Phase.DONE: N_("Done"),
@@ -36,7 +38,10 @@ PHASE_LABELS = {
 
 @dataclass(frozen=True)
 class SyncProgress:
-    """One step of a sync. ``total`` is known for pushes (the outbox size), not for pulls."""
+    """One step of a sync. ``total`` is known for pushes (the outbox size), not for pulls.
+
+    While files move, ``done`` counts their bytes (and ``total`` for downloads, the bytes expected).
+    """
 
     phase: Phase
     done: int = 0
@@ -64,6 +69,13 @@ class SyncSummary:
     files_uploaded: int = 0
     files_failed: int = 0
     files_pending: int = 0
+    files_downloaded: int = 0
+    # Files of links held here that are still missing after the run (not on the server yet, held
+    # back by the data saver, or failed): the next sync fetches them.
+    files_to_download: int = 0
+    files_held_back: bool = False  # the data saver kept the files for a better link
+    # Own changes announced without values, fetched because this copy was older (protocol 2).
+    fetched: int = 0
     idle: bool = False
     resynced: bool = False
     reason: str | None = None
@@ -87,6 +99,10 @@ class SyncSummary:
             "files_uploaded": self.files_uploaded,
             "files_failed": self.files_failed,
             "files_pending": self.files_pending,
+            "files_downloaded": self.files_downloaded,
+            "files_to_download": self.files_to_download,
+            "files_held_back": self.files_held_back,
+            "fetched": self.fetched,
             "idle": self.idle,
             "resynced": self.resynced,
             "reason": self.reason,

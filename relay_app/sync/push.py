@@ -1,7 +1,9 @@
 """The outbox as push batches, and the server's receipts written back.
 
 A change leaves the outbox only when the server's receipt for its very ``seq`` is stored: an edit
-made while the batch was in flight took a new ``seq``, so its entry stays for the next push.
+made while the batch was in flight took a new ``seq``, so its entry stays for the next push. If the
+server's answer merged in another device's value for a field edited here in that window, the
+server's value stands and this device's is kept as a conflict for a person, never silently.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
-from relay_app.store.models import RECORD_MODELS, PendingChange, SyncConflict, SyncedRecord
+from relay_app.services.outbox import next_seq
+from relay_app.store.models import SYNCED_MODELS, PendingChange, SyncConflict, SyncedRecord
 from relay_app.store.types import utc_now
 from relay_app.sync.values import column_value, wire_values
 from relay_app.sync.wire import (
@@ -26,8 +29,9 @@ from relay_app.sync.wire import (
     Rejected,
 )
 
-# Records others refer to go first, so a forum reaches the server before its registrations.
-KIND_ORDER = ("partners", "forums", "practices", "registrations")
+# Records others refer to go first, so a forum reaches the server before its registrations and
+# a partner or practice before the links to its files.
+KIND_ORDER = ("partners", "forums", "practices", "registrations", "attachments")
 REJECTED_BACKOFF = timedelta(minutes=1)
 REJECTED_BACKOFF_MAX = timedelta(hours=12)
 
@@ -120,7 +124,7 @@ def _change(entry: PendingChange, row: SyncedRecord | None) -> Change:
         return Change(seq=entry.seq, kind=entry.kind, id=entry.record_id, op="delete",  # type: ignore[arg-type]
                       base_version=base)
     dirty = set(row.dirty_fields or ()) | set(entry.fields or ())
-    if base is None:  # a create: every field that has a value
+    if base is None:  # a create: every field that has a value (the server takes the rest as empty)
         values = wire_values(entry.kind, row)
         fields = {name: value for name, value in values.items()
                   if name in dirty or value not in (None, "", [])}
@@ -137,7 +141,7 @@ def _entry(session: Session, kind: str, record_id: str) -> PendingChange | None:
 
 
 def _record(session: Session, kind: str, record_id: str) -> SyncedRecord | None:
-    model = RECORD_MODELS[kind]
+    model = SYNCED_MODELS[kind]
     return session.scalars(select(model).where(model.id == record_id)).one_or_none()  # type: ignore[attr-defined]
 
 
@@ -171,6 +175,10 @@ def store_receipts(
             message = "; ".join(f"{error.field}: {error.message}" for error in result.errors)
             counts.rejected_messages.append(message)
             if still_current and entry is not None:
+                # The server remembers its answer to every seq, refusals too: the retry takes a
+                # fresh seq so that it is decided again (the owner of a file link may have
+                # arrived meanwhile). Nothing was applied, so nothing can be applied twice.
+                entry.seq = next_seq(session)
                 entry.attempts = (entry.attempts or 0) + 1
                 entry.last_error = message
                 entry.next_attempt_at = now + min(
@@ -205,8 +213,16 @@ def _settle_record(
         # The tombstone is on the server: edits made before the delete are moot, and left marked
         # as unsent they would make later pulls keep this copy over a restore made elsewhere.
         dirty = set()
+    in_flight_kept = False
     if isinstance(result, Merged):
         for name, value in result.merged_fields.items():
+            if name in dirty and not keep_dirty:
+                # Edited here after the batch left: the server's value stands, ours waits for
+                # a person, as if the server had reported the clash itself.
+                _keep_in_flight_edit(session, row, change, result.version, name, value, counts)
+                dirty.discard(name)
+                in_flight_kept = True
+                continue
             if name not in dirty:
                 setattr(row, name, column_value(change.kind, name, value))
     if isinstance(result, Conflicted):
@@ -224,6 +240,37 @@ def _settle_record(
                 setattr(row, conflict.field, column_value(change.kind, conflict.field,
                                                           conflict.server_value))
     row.dirty_fields = sorted(dirty)
+    if in_flight_kept and not dirty:
+        # The edit that moved the entry on is now a conflict, and every other field it names
+        # holds what the server holds: nothing is left to send.
+        entry = _entry(session, change.kind, change.id)
+        if entry is not None and entry.op == "upsert":
+            session.delete(entry)
+
+
+def _keep_in_flight_edit(
+    session: Session,
+    row: SyncedRecord,
+    change: Change,
+    version: int,
+    name: str,
+    server_value: Any,
+    counts: ReceiptCounts,
+) -> None:
+    """The server's value into ``row``, the local edit into a conflict (unless both agree).
+
+    Either way the field then holds what the server holds: it is no longer unsent. The base both
+    edits started from is not known here (the field was not part of the change), so the
+    conflict's base value is empty.
+    """
+    mine = wire_values(change.kind, row, [name]).get(name)
+    if mine != server_value:
+        counts.conflicts += 1
+        _keep_conflict(session, change, version, name, None, mine, server_value)
+        setattr(row, name, column_value(change.kind, name, server_value))
+    entry = _entry(session, change.kind, change.id)
+    if entry is not None and name in (entry.fields or ()):
+        entry.fields = [field for field in entry.fields if field != name]
 
 
 def _settle_deleted(row: SyncedRecord, *, server_deleted: bool) -> None:

@@ -112,9 +112,12 @@ def test_same_photo_twice_is_two_links_to_one_file(
         row = session.scalars(select(Attachment).where(Attachment.id == first.id)).one()
         assert row.origin_device == services.device_id
         assert "sha256" in row.dirty_fields
-        # No record kind for attachments on the wire yet: the outbox must stay pushable.
-        kinds = set(session.scalars(select(PendingChange.kind)))
-        assert "attachments" not in kinds
+        # The link syncs like a record: its outbox entry was written with it.
+        entry = session.scalars(
+            select(PendingChange).where(PendingChange.record_id == first.id)
+        ).one()
+        assert entry.kind == "attachments" and entry.op == "upsert"
+        assert {"owner_id", "sha256", "size", "filename"} <= set(entry.fields)
 
 
 def test_unlink_is_a_tombstone_that_restore_undoes(
@@ -128,9 +131,18 @@ def test_unlink_is_a_tombstone_that_restore_undoes(
     assert files.store.has(stored.sha256)  # content kept for the undo (and other owners)
     with services.database.read() as session:
         row = session.scalars(select(Attachment).where(Attachment.id == linked.id)).one()
-        assert row.deleted and row.deleted_at is not None and "deleted" in row.dirty_fields
+        assert row.deleted and row.deleted_at is not None
+        entry = session.scalars(
+            select(PendingChange).where(PendingChange.record_id == linked.id)
+        ).one()
+        assert entry.op == "delete"
     files.restore(linked.id)
     assert [item.id for item in files.list("practices", practice.id)] == [linked.id]
+    with services.database.read() as session:
+        entry = session.scalars(
+            select(PendingChange).where(PendingChange.record_id == linked.id)
+        ).one()
+        assert entry.op == "upsert" and "sha256" in entry.fields
 
 
 def test_a_new_logo_replaces_the_old_one_and_roles_are_kept_apart(
@@ -158,8 +170,18 @@ def test_reorder_and_caption(services: Services, files: RecordFileService) -> No
     assert [item.id for item in files.list("practices", practice.id, "photo")] == wanted
     with pytest.raises(ValueError):
         files.reorder("practices", practice.id, "photo", wanted[:2])
+    with services.database.read() as session:
+        # The order is local: reordering sends nothing and leaves no field dirty.
+        seqs = dict(session.execute(select(PendingChange.record_id, PendingChange.seq)).all())
+        rows = session.scalars(select(Attachment)).all()
+        assert all("created_at" not in row.dirty_fields for row in rows)
     files.set_caption(linked[0].id, "  Mulch after two seasons  ")
     assert files.list("practices", practice.id)[1].caption == "Mulch after two seasons"
+    with services.database.read() as session:
+        entry = session.scalars(
+            select(PendingChange).where(PendingChange.record_id == linked[0].id)
+        ).one()
+        assert entry.seq > seqs[linked[0].id] and "caption" in entry.fields
 
 
 def test_refuses_unknown_roles_and_missing_owners(
@@ -173,3 +195,20 @@ def test_refuses_unknown_roles_and_missing_owners(
         files.link("practices", "no-such-id", "photo", stored, "image/jpeg")
     with pytest.raises(NotFound):
         files.unlink("no-such-id")
+
+
+def test_the_outbox_names_a_file_by_its_caption_or_file_name(
+    services: Services, files: RecordFileService
+) -> None:
+    from relay_app.services.outbox_view import outbox_rows
+
+    practice = services.records("practices").create(factories.practice())
+    captioned = files.link("practices", practice.id, "photo", files.store.put_bytes(b"1"),
+                           "image/jpeg", filename="IMG_0001.jpg", caption="Mulch, year two")
+    named = files.link("practices", practice.id, "photo", files.store.put_bytes(b"2"),
+                       "image/jpeg", filename="IMG_0002.jpg")
+    rows = {row.record_id: row for row in outbox_rows(services.database)}
+    assert rows[captioned.id].summary == "Mulch, year two"
+    assert rows[named.id].summary == "IMG_0002.jpg"
+    assert rows[named.id].kind == "attachments" and rows[named.id].kind_label == "Files"
+    assert rows[practice.id].kind_label == "Practices"

@@ -116,3 +116,53 @@ def test_upgrade_of_current_database_is_a_no_op(tmp_path: Path) -> None:
     upgrade_database(paths.database, paths.backups)
     upgrade_database(paths.database, paths.backups)
     assert not paths.backups.exists() or not list(paths.backups.iterdir())
+
+
+def test_upgrade_from_0003_keeps_sync_bookkeeping_and_adds_records_to_fetch(tmp_path: Path) -> None:
+    from relay_app.store.models import RecordToFetch
+    from relay_app.store.types import utc_now
+    from relay_app.sync.apply import keys_to_fetch
+    from relay_app.sync.data_saver import read_data_saver
+
+    paths = resolve_paths(tmp_path)
+    upgrade_database(paths.database, paths.backups, revision="0003")
+    _fill_first_revision(paths.database)
+    connection = sqlite3.connect(paths.database)
+    with connection:
+        connection.execute("UPDATE pending_changes SET sent_seq = 1")
+        connection.execute(
+            "INSERT INTO sync_conflicts (kind, record_id, field, base_value, mine, theirs,"
+            " server_version, created_at) VALUES ('partners', ?, 'city', '\"A\"', '\"B\"', '\"C\"',"
+            " 4, ?)",
+            (PARTNER_ID, STAMP),
+        )
+        connection.execute(
+            "INSERT INTO attachment_uploads (sha256, location, done, updated_at)"
+            " VALUES (?, '/api/v1/attachments/uploads/x', 0, ?)",
+            ("ab" * 32, STAMP),
+        )
+        connection.execute(
+            "INSERT INTO sync_state (key, value, updated_at) VALUES ('pull_cursor', 'c-12', ?)",
+            (STAMP,),
+        )
+    connection.close()
+
+    assert upgrade_database(paths.database, paths.backups, revision="0004") == "0004"
+    connection = sqlite3.connect(paths.database)
+    try:
+        assert connection.execute("SELECT sent_seq FROM pending_changes").fetchall() == [(1,)]
+        assert connection.execute("SELECT mine FROM sync_conflicts").fetchall() == [('"B"',)]
+        assert connection.execute("SELECT done FROM attachment_uploads").fetchall() == [(0,)]
+        assert connection.execute("SELECT value FROM sync_state").fetchall() == [("c-12",)]
+        assert connection.execute("SELECT count(*) FROM sync_records_to_fetch").fetchone() == (0,)
+    finally:
+        connection.close()
+
+    with open_services(paths) as services:
+        assert not read_data_saver(services.database)  # off unless a person turns it on
+        with services.database.write() as session:
+            session.add(RecordToFetch(kind="partners", record_id=PARTNER_ID, version=5,
+                                      created_at=utc_now()))
+        assert [(key.kind, key.id) for key in keys_to_fetch(services.database)] == [
+            ("partners", PARTNER_ID)
+        ]

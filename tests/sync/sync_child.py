@@ -39,8 +39,11 @@ def main(argv: list[str]) -> int:
     if how == "after":
         threading.Timer(float(when), _die).start()
     with open_services(resolve_paths(data_dir)) as services:
+        # Small batches: a round's ~30 changes take several push answers (so "push_answered 3"
+        # is inside the run) and the run outlasts the timed kills, now that own changes come
+        # back from the server without their values.
         engine = open_engine(services.database, data_dir, server_url, progress=report,
-                             batch=AdaptiveBatch(size=25, maximum=25))
+                             batch=AdaptiveBatch(size=10, maximum=10))
         engine.pull_limit = 40
         summary = engine.sync()
     print("in sync" if summary.in_sync else "not in sync")

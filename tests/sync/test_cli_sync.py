@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -106,3 +107,44 @@ def test_conflicts_are_listed_shown_and_resolved_from_the_command_line(
     assert _run(capsys, first, "sync")[0] == 0
     code, out, _err = _run(capsys, first, "records", "show", "partners", record_id, "--json")
     assert json.loads(out)["city"] == "Agde"
+
+
+def _add_poster(data_dir: Path) -> None:
+    from relay_app.services.attachments import AttachmentStore
+    from relay_app.services.record_files import RecordFileService
+
+    paths = resolve_paths(data_dir)
+    with open_services(paths) as services:
+        owner = services.records("partners").create(partner(2)).id
+        files = RecordFileService(services.database, AttachmentStore(paths.attachments), None)
+        stored = files.store.put_bytes(os.urandom(40_000))
+        files.link("partners", owner, "poster", stored, "image/jpeg", filename="affiche.jpg")
+
+
+def test_the_data_saver_and_the_files_options(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "laptop"
+    assert _run(capsys, data_dir, "enroll", "--server", central.url, "--code",
+                central.relay(REGIONS))[0] == 0
+    code, out, err = _run(capsys, data_dir, "sync", "--data-saver", "on")
+    assert (code, err) == (0, "") and "Data saver on" in out
+    _add_poster(data_dir)
+
+    # Records go; the file waits, and that is no failure.
+    code, out, err = _run(capsys, data_dir, "sync")
+    assert (code, err) == (0, "")
+    assert re.search(r"Files waiting:\s+1 \(held back by the data saver\)", out)
+    code, out, _err = _run(capsys, data_dir, "sync", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["files_held_back"] and summary["files_pending"] == 1
+
+    code, out, _err = _run(capsys, data_dir, "sync", "--no-files", "--json")
+    assert code == 0 and json.loads(out)["files_uploaded"] == 0
+    code, out, err = _run(capsys, data_dir, "sync", "--files")
+    assert (code, err) == (0, "") and re.search(r"Files sent:\s+1", out) and "Sending files" in out
+
+    code, out, _err = _run(capsys, data_dir, "sync", "--data-saver", "off", "--json")
+    assert code == 0 and json.loads(out) == {"data_saver": False}
+    code, _out, err = _run(capsys, data_dir, "sync", "--files", "--no-files")
+    assert code == 2 and "--no-files" in err

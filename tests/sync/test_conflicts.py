@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from relay_app.sync.conflicts import ConflictChoiceInvalid, ConflictService
+from relay_app.sync.progress import Phase, SyncProgress
 from tests.central.harness import Central
 from tests.sync.conftest import Relay, RelayFactory
 from tests.sync.records import partner
@@ -137,3 +138,52 @@ def test_a_delete_of_a_record_edited_elsewhere_waits_for_a_decision_when_so_conf
     for relay in (first, second):
         assert relay.services.records("partners").count() == 0
     relays.close()
+
+
+def test_a_field_edited_while_its_batch_is_in_flight_is_not_silently_kept(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    first, second, record_id = _shared_partner(make_relay)
+    second.services.records("partners").update(record_id, {"city": "Sète"})
+    assert second.sync().in_sync
+    service = first.services.records("partners")
+    service.update(record_id, {"acronym": "CA1"})
+
+    def edit_city_in_flight(step: SyncProgress) -> None:
+        # The batch (the acronym only) is built; the city is edited before its answer comes.
+        if step.phase is Phase.PUSHING and service.get(record_id).values["city"] != "Nîmes":
+            service.update(record_id, {"city": "Nîmes"})
+
+    clashed = first.sync(progress=edit_city_in_flight)
+    assert clashed.conflicts == 1 and not clashed.in_sync
+    conflicts = ConflictService(first.services.database)
+    [conflict] = conflicts.list()
+    assert (conflict.field, conflict.mine, conflict.theirs) == ("city", "Nîmes", "Sète")
+    shown = service.get(record_id)
+    assert shown.values["city"] == "Sète" and shown.values["acronym"] == "CA1"
+    assert "city" not in shown.dirty_fields
+    assert first.services.status().pending_changes == 0
+
+    conflicts.resolve(conflict.id, keep="mine")
+    assert first.sync().in_sync and second.sync().in_sync
+    for relay in (first, second):
+        assert relay.services.records("partners").get(record_id).values["city"] == "Nîmes"
+
+
+def test_an_in_flight_edit_equal_to_the_merged_value_is_no_conflict(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    first, second, record_id = _shared_partner(make_relay)
+    second.services.records("partners").update(record_id, {"city": "Sète"})
+    assert second.sync().in_sync
+    service = first.services.records("partners")
+    service.update(record_id, {"acronym": "CA1"})
+
+    def same_edit_in_flight(step: SyncProgress) -> None:
+        if step.phase is Phase.PUSHING and service.get(record_id).values["city"] != "Sète":
+            service.update(record_id, {"city": "Sète"})
+
+    summary = first.sync(progress=same_edit_in_flight)
+    assert summary.conflicts == 0 and summary.in_sync
+    assert ConflictService(first.services.database).list() == []
+    assert service.get(record_id).values["city"] == "Sète"
