@@ -102,6 +102,9 @@ class FaultProxy:
             _close(client)
             return
         upstream.settimeout(None)
+        # A link forwards what it gets as it gets it; Nagle here would add the proxy's own waits.
+        for sock in (client, upstream):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.stats.lock:
             self.stats.connections += 1
         self._open.update((client, upstream))
