@@ -134,6 +134,8 @@ class MainWindow(QMainWindow):
         page = self.sync_page
         self.addAction(page.sync_now_action)  # F5 works from every view
         self.actions.menus["file"].insertAction(self.actions["quit"], page.sync_now_action)
+        self.addAction(page.sync_files_action)  # Ctrl+Shift+F5 too
+        self.actions.menus["file"].insertAction(self.actions["quit"], page.sync_files_action)
         page.connection_changed.connect(self._connection_changed)
         # A pull or a conflict decision may change any kind of record.
         page.synced.connect(lambda: [self.changes.records_changed.emit(kind) for kind in self.panels])

@@ -211,3 +211,42 @@ def test_file_widgets_have_accessible_names(window: MainWindow) -> None:
             for widget in [*box.focus_widgets(), box.undo_button]:
                 assert widget.accessibleName(), (kind, box.role, widget)
             assert box.caption_label.buddy() is box.caption
+
+
+def test_a_file_whose_bytes_are_not_here_shows_a_placeholder_and_opening_it_does_not_raise(
+    window: MainWindow, services: Services, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # As after a sync that brought the link while the data saver kept the bytes on the server.
+    editor = _editing(window, services, "practices")
+    box = editor.file_boxes["photo"]
+    here = _image(tmp_path / "here.jpg", 200, 100)
+    _add(qtbot, box, here, _image(tmp_path / "away.png", 90, 90, "PNG"))
+    _here, away = box.files()
+    box.service.path_for(away).unlink()
+    box.reload()
+
+    assert [file.id for file in box.missing_files()] == [away.id]
+    assert box.grid.item(0).toolTip() == "here.jpg"
+    assert box.grid.item(1).toolTip() == "away.png: Not downloaded yet"
+    assert box.grid.item(1).text() == "away.png"
+    assert not box.grid.item(1).icon().pixmap(THUMBNAIL, THUMBNAIL).isNull()  # the placeholder
+    assert box.missing_bar.isVisible()
+    assert box.missing_bar.label.text() == "1 file is not downloaded yet."
+
+    assert box.open_file(away.id) is False
+    assert box.message.text() == "away.png: not downloaded yet. Download now to open it."
+    # This device is not enrolled: no sync can start, and the bar says why.
+    qtbot.mouseClick(box.missing_bar.download_button, Qt.MouseButton.LeftButton)
+    assert "No download can start now" in box.missing_bar.label.text()
+    assert not window.sync_page.runner.busy
+
+    record_id = editor.record_id
+    panel = window.panels["practices"]
+    panel.cancel_editing()
+    window.changes.records_changed.emit("practices")  # the record was made by the service
+    assert record_id is not None and panel.select(record_id)
+    shown = panel.detail.toPlainText()
+    assert "here.jpg" in shown and "away.png" in shown
+    assert shown.count("Not downloaded yet") == 1
+    assert panel.detail.missing_bar.isVisible()
+    assert panel.detail.missing_files() == [away]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
+from relay_app.i18n import set_language
 from relay_app.services import Services
+from relay_app.transfer import SourceRow
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.records.panel import RecordPanel
+from tests import factories
 from tests.ui.conftest import answer_next_dialog, type_text
 from tests.ui.records_helpers import TEXT_FIELD, TITLE_FIELD, values_for
 
@@ -158,6 +161,40 @@ def test_search_as_you_type(
     assert panel.model.data(panel.model.index(0, 0)) in ("Séquestration du carbone", "Ndiaye")
     panel.search.clear()
     qtbot.waitUntil(lambda: panel.model.total == 2, timeout=2000)
+
+
+def test_a_search_of_many_rows_shows_its_exact_count(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    # More matches than the list loads at once: the count still is exact, grouped the locale's way.
+    rows = [
+        SourceRow(number, factories.partner(name=f"Coopérative {number}", country="SN"))
+        for number in range(1234)
+    ]
+    rows += [SourceRow(1234 + n, factories.partner(name=f"Ferme {n}")) for n in range(3)]
+    assert services.import_rows("partners", rows).created == 1237
+    panel = _open(window, "partners")
+    panel.apply_query()
+    assert panel.count_label.text() == "1,237 records"
+    qtbot.keyClicks(panel.search, "cooperative")
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1,234 records", timeout=2000)
+    assert panel.model.total is None and panel.model.rowCount() < 1234  # not all loaded
+    panel.model.fetchMore(QModelIndex())  # scrolling on does not change the count
+    assert panel.count_label.text() == "1,234 records"
+    panel.filters.combos["country"].setCurrentIndex(
+        panel.filters.combos["country"].findData("SN")
+    )
+    assert panel.count_label.text() == "1,234 records"
+    panel.filters.combos["country"].setCurrentIndex(
+        panel.filters.combos["country"].findData("FR")
+    )
+    assert panel.count_label.text() == "0 records"
+    set_language("fr")
+    try:
+        panel.filters.combos["country"].setCurrentIndex(0)
+        assert panel.count_label.text().startswith("1\u202f234 ")  # a narrow no-break space
+    finally:
+        set_language("en")
 
 
 @pytest.mark.parametrize(

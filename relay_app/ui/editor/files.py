@@ -3,6 +3,8 @@
 Files are linked to the saved record as soon as they are added (they live in their own table, not
 in the record's fields), so a new record must be saved once first. Reading, scaling and storing a
 photo runs on the worker thread: a 20 MB photo never freezes the window. Removing is undoable.
+A file linked on another device may be listed before its bytes arrive: it shows as "Not
+downloaded yet", with a button that starts the window's files sync.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
+    QImage,
     QImageReader,
     QKeySequence,
     QPixmap,
@@ -49,6 +53,7 @@ from relay_app.ui.icons import icon
 from relay_app.ui.images import prepared_image
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
+from relay_app.ui.sync.missing_files import MissingFilesBar, not_downloaded_text, placeholder_pixmap
 
 THUMBNAIL = 96
 ROLE_TITLES = {"logo": N_("Logo"), "poster": N_("Poster"), "photo": N_("Photos")}
@@ -62,14 +67,20 @@ class AddResult:
     position: GpsPosition | None  # the first position found in an added photo's EXIF
 
 
-def thumbnail(path: Path) -> QIcon:
+def thumbnail_image(path: Path, side: int = THUMBNAIL) -> QImage | None:
+    """The image at ``path`` scaled into a ``side`` square; None when it cannot be read."""
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid():  # decoding at thumbnail size is far cheaper than decoding it whole
-        reader.setScaledSize(size.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio))
+        reader.setScaledSize(size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
-    return QIcon(QPixmap.fromImage(image)) if not image.isNull() else icon("warning")
+    return None if image.isNull() else image
+
+
+def thumbnail(path: Path) -> QIcon:
+    image = thumbnail_image(path)
+    return QIcon(QPixmap.fromImage(image)) if image is not None else icon("warning")
 
 
 class RecordFilesBox(QGroupBox):
@@ -94,6 +105,7 @@ class RecordFilesBox(QGroupBox):
         self._owner_id: str | None = None
         self._removed: list[str] = []
         self._files: list[RecordFile] = []
+        self._missing_ids: set[str] = set()  # shown as "Not downloaded yet"
         self.setAcceptDrops(True)
 
         self.grid = QListWidget()
@@ -108,6 +120,9 @@ class RecordFilesBox(QGroupBox):
         rows = 1 if role in SINGLE_ROLES else 2  # the editor scrolls; the grid stays compact
         self.grid.setFixedHeight(rows * (THUMBNAIL + 36) + 12)
         self.grid.itemSelectionChanged.connect(self._selection_changed)
+        self.grid.itemActivated.connect(
+            lambda item: self.open_file(item.data(Qt.ItemDataRole.UserRole))
+        )
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
             self.grid,
@@ -126,6 +141,8 @@ class RecordFilesBox(QGroupBox):
         self.message.setWordWrap(True)
         self.undo_button = QPushButton(icon("undo"), "")
         self.undo_button.clicked.connect(self.undo_remove)
+        self.missing_bar = MissingFilesBar()
+        self.missing_bar.sync_ended.connect(self._sync_ended)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -139,6 +156,7 @@ class RecordFilesBox(QGroupBox):
         message_row.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.grid)
+        layout.addWidget(self.missing_bar)
         layout.addLayout(caption_row)
         layout.addLayout(buttons)
         layout.addLayout(message_row)
@@ -155,7 +173,10 @@ class RecordFilesBox(QGroupBox):
         return list(self._files)
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.grid, self.caption, self.add_button, self.remove_button]
+        return [
+            self.grid, self.missing_bar.download_button, self.caption, self.add_button,
+            self.remove_button,
+        ]
 
     def set_owner(self, record_id: str | None) -> None:
         """Show the files of ``record_id`` (None: a record not saved yet, which has none)."""
@@ -170,16 +191,46 @@ class RecordFilesBox(QGroupBox):
             self._files = []
         else:
             self._files = self.service.list(self.kind, self._owner_id, self.role)
+        self._missing_ids = {file.id for file in self._files if not self.is_here(file)}
         self.grid.clear()
         for file in self._files:
-            item = QListWidgetItem(thumbnail(self.service.path_for(file)), self._label(file))
+            here = file.id not in self._missing_ids
+            shown = thumbnail(self.service.path_for(file)) if here else QIcon()
+            item = QListWidgetItem(shown, self._label(file))
             item.setData(Qt.ItemDataRole.UserRole, file.id)
-            item.setToolTip(file.caption or file.filename or "")
             self.grid.addItem(item)
+        self.missing_bar.set_missing(len(self._missing_ids))
         self.retranslate_ui()
 
     def _label(self, file: RecordFile) -> str:
         return file.caption or file.filename or _("(no name)")
+
+    def is_here(self, file: RecordFile) -> bool:
+        """Whether the file's bytes are on this device (a synced link may come before them)."""
+        return self.service.path_for(file).is_file()
+
+    def missing_files(self) -> list[RecordFile]:
+        """The files shown as "Not downloaded yet" (one may have arrived since)."""
+        return [file for file in self._files if file.id in self._missing_ids]
+
+    def open_file(self, file_id: str) -> bool:
+        """Open the file in the system's viewer; one not downloaded yet says so instead."""
+        file = next((f for f in self._files if f.id == file_id), None)
+        if file is None:
+            return False
+        if not self.is_here(file):
+            self._show_message(
+                _("{name}: not downloaded yet. Download now to open it.").format(
+                    name=self._label(file)
+                )
+            )
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.service.path_for(file))))
+
+    def _sync_ended(self) -> None:
+        """Reload only when a missing file arrived, so a selection is not lost for nothing."""
+        if any(self.is_here(file) for file in self.missing_files()):
+            self.reload()
 
     def selected_ids(self) -> list[str]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.grid.selectedItems()]
@@ -379,6 +430,22 @@ class RecordFilesBox(QGroupBox):
         self.caption.setAccessibleName(_("Caption of the selected file"))
         self.undo_button.setText(_("Undo"))
         self.undo_button.setAccessibleName(_("Undo the removal"))
+        self._retranslate_items()
+
+    def _retranslate_items(self) -> None:
+        placeholder: QIcon | None = None
+        for row, file in enumerate(self._files):  # the grid lists them in this order
+            item = self.grid.item(row)
+            name = self._label(file)
+            if file.id not in self._missing_ids:
+                item.setToolTip(name)
+                continue
+            if placeholder is None:  # painted in the current language, once per pass
+                placeholder = QIcon(placeholder_pixmap(THUMBNAIL))
+            item.setIcon(placeholder)
+            described = _("{name}: {state}").format(name=name, state=not_downloaded_text())
+            item.setToolTip(described)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, described)
 
 
 def _local_files(urls: Sequence[Any]) -> list[Path]:

@@ -1,17 +1,32 @@
-"""A read-only view of the selected record: every field that has a value, labelled."""
+"""A read-only view of the selected record: every field that has a value, labelled, and its files.
+
+A file whose bytes have not reached this device yet (its link synced first, or the data saver
+holds it back) shows as "Not downloaded yet", and a bar under the text offers "Download now".
+"""
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
+from PySide6.QtCore import QRect, QUrl
+from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from relay_app import carbon
 from relay_app.forms import form_for
 from relay_app.i18n import _
 from relay_app.services import RecordView, Services
+from relay_app.services.attachments import AttachmentStore
 from relay_app.services.errors import ServiceError
+from relay_app.services.record_files import ROLES_BY_KIND, RecordFile, RecordFileService
+from relay_app.ui.editor.files import thumbnail_image
 from relay_app.ui.records.display import display_value
+from relay_app.ui.sync.missing_files import MissingFilesBar, not_downloaded_text, placeholder_pixmap
+
+THUMBNAIL = 96
+FILE_SCHEME = "relay-file"  # image resources of the document: relay-file:<sha256> or :missing
+MISSING = "missing"
 
 
 class DetailPane(QTextBrowser):
@@ -20,22 +35,54 @@ class DetailPane(QTextBrowser):
         self._services = services
         self._form = form_for(kind)
         self._record: RecordView | None = None
+        self._files: list[RecordFile] = []
+        self._file_service: RecordFileService | None = None
+        if ROLES_BY_KIND.get(kind):
+            self._file_service = RecordFileService(
+                services.database, AttachmentStore(services.paths.attachments), services.device_id
+            )
         self.setOpenExternalLinks(False)
+        self.missing_bar = MissingFilesBar(self)
+        self.missing_bar.sync_ended.connect(self._sync_ended)
         self.retranslate_ui()
 
     @property
     def record(self) -> RecordView | None:
         return self._record
 
+    @property
+    def files(self) -> list[RecordFile]:
+        return list(self._files)
+
+    def missing_files(self) -> list[RecordFile]:
+        return [file for file in self._files if not self._is_here(file)]
+
     def show_record(self, record: RecordView | None) -> None:
         self._record = record
+        self._files = self._read_files(record)
         self.retranslate_ui()
+
+    def _read_files(self, record: RecordView | None) -> list[RecordFile]:
+        if record is None or self._file_service is None:
+            return []
+        try:
+            return self._file_service.list(record.kind, record.id)
+        except ServiceError:
+            return []
+
+    def _is_here(self, file: RecordFile) -> bool:
+        return self._file_service is not None and self._file_service.path_for(file).is_file()
+
+    def _sync_ended(self) -> None:
+        if self._record is not None and any(self._is_here(file) for file in self._files):
+            self.show_record(self._record)  # a file arrived: show it, and read its new links
 
     def retranslate_ui(self) -> None:
         self.setAccessibleName(_("Record details"))
         record = self._record
         if record is None:
             self.setHtml(f"<p>{html.escape(_('Select a record to see its details.'))}</p>")
+            self._show_missing(0)
             return
         parts = [f"<h2>{html.escape(record.summary)}</h2><table cellpadding='3'>"]
         for field in self._form.fields:
@@ -58,10 +105,61 @@ class DetailPane(QTextBrowser):
             )
             line = _("4 per 1000 result: {result}").format(result=carbon.describe(result))
             parts.append(f"<p><b>{html.escape(line)}</b></p>")
+        parts.extend(self._files_html())
         self.setHtml("".join(parts))
+        self._show_missing(len(self.missing_files()))
+
+    def _files_html(self) -> list[str]:
+        if not self._files:
+            return []
+        parts = [f"<h3>{html.escape(_('Files'))}</h3><table cellpadding='3'>"]
+        for file in self._files:
+            name = html.escape(file.caption or file.filename or _("(no name)"))
+            if self._is_here(file):
+                source, note = f"{FILE_SCHEME}:{file.sha256}", ""
+            else:
+                source, note = f"{FILE_SCHEME}:{MISSING}", html.escape(not_downloaded_text())
+            parts.append(
+                f"<tr><td><img src='{source}'></td>"
+                f"<td valign='middle'>{name}<br><i>{note}</i></td></tr>"
+            )
+        parts.append("</table>")
+        return parts
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 (Qt's name)
+        """Thumbnails of the record's files, decoded at their shown size; the placeholder else."""
+        if name.scheme() != FILE_SCHEME or kind != QTextDocument.ResourceType.ImageResource.value:
+            return super().loadResource(kind, name)
+        sha = name.path()
+        if sha != MISSING and self._file_service is not None:
+            try:
+                image = thumbnail_image(self._file_service.store.path_for(sha), THUMBNAIL)
+            except ValueError:  # not a hash: nothing of ours
+                image = None
+            if image is not None:
+                return image
+        return placeholder_pixmap(THUMBNAIL).toImage()
+
+    def _show_missing(self, count: int) -> None:
+        self.missing_bar.set_missing(count)
+        self._place_missing_bar()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._place_missing_bar()
+
+    def _place_missing_bar(self) -> None:
+        """The bar sits under the text, inside the frame, and the text scrolls above it."""
+        height = self.missing_bar.sizeHint().height() if self.missing_bar.missing else 0
+        self.setViewportMargins(0, 0, 0, height)
+        inside = self.contentsRect()
+        self.missing_bar.setGeometry(
+            QRect(inside.left(), inside.bottom() - height + 1, inside.width(), height)
+        )
 
     def _reference_title(self, kind: str, record_id: str) -> str:
         try:
             return self._services.records(kind).get(record_id).summary
         except ServiceError:
             return record_id  # not (yet) here, e.g. before a sync: the id still helps
+

@@ -1,12 +1,13 @@
-"""Words for sync facts: sizes, outcomes, kinds of change, outbox states."""
+"""Words for sync facts: sizes, progress, outcomes, files waiting, kinds of change, outbox states."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from relay_app.formatting import format_datetime, format_decimal
-from relay_app.i18n import N_, _
+from relay_app.i18n import N_, _, ngettext
 from relay_app.services.outbox_view import OutboxRow
+from relay_app.sync.progress import PHASE_LABELS, Phase, SyncProgress, SyncSummary
 from relay_app.ui.records.kinds import KIND_VIEWS
 
 OUTCOMES = {
@@ -24,6 +25,59 @@ def format_bytes(size: int) -> str:
     if size < 1024 * 1024:
         return _("{size} KB").format(size=format_decimal(size / 1024, 1))
     return _("{size} MB").format(size=format_decimal(size / (1024 * 1024), 1))
+
+
+def progress_label(step: SyncProgress) -> str:
+    """What the run is doing, with how far it got where that is known."""
+    label = _(PHASE_LABELS[step.phase])
+    if step.phase in (Phase.UPLOADING, Phase.DOWNLOADING):  # ``done`` counts bytes here
+        if step.total:
+            return _("{phase}: {done} of {total}").format(
+                phase=label, done=format_bytes(step.done), total=format_bytes(step.total)
+            )
+        if step.done:
+            return _("{phase}: {size} so far").format(phase=label, size=format_bytes(step.done))
+        return label
+    if step.total is not None and step.phase in (Phase.PUSHING, Phase.PUSHED):
+        return _("{phase}: {done} of {total}").format(phase=label, done=step.done, total=step.total)
+    if step.phase in (Phase.PULLING, Phase.PULLED) and step.done:
+        return _("{phase}: {count} so far").format(phase=label, count=step.done)
+    return label
+
+
+def files_outcome(summary: SyncSummary) -> list[str]:
+    """Sentences on the run's files: how many arrived, how many wait and why (one per line)."""
+    lines: list[str] = []
+    if summary.files_downloaded:
+        lines.append(
+            ngettext("{count} file downloaded.", "{count} files downloaded.", summary.files_downloaded)
+            .format(count=summary.files_downloaded)
+        )
+    waiting = summary.files_to_download
+    if waiting and summary.files_held_back:
+        lines.append(
+            ngettext(
+                "{count} file waits for a good link or for Sync files now (data saver).",
+                "{count} files wait for a good link or for Sync files now (data saver).",
+                waiting,
+            ).format(count=waiting)
+        )
+    elif waiting:
+        lines.append(
+            ngettext(
+                "{count} file is not on the server yet; a later sync brings it.",
+                "{count} files are not on the server yet; a later sync brings them.",
+                waiting,
+            ).format(count=waiting)
+        )
+    if summary.files_pending:
+        lines.append(
+            ngettext(
+                "{count} file waits to be sent.", "{count} files wait to be sent.",
+                summary.files_pending,
+            ).format(count=summary.files_pending)
+        )
+    return lines
 
 
 def format_when(value: datetime | None) -> str:

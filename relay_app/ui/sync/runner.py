@@ -79,11 +79,18 @@ class SyncRunner(QObject):
     # -- sync ------------------------------------------------------------------------------------
 
     def sync_now(self) -> bool:
-        """A person's sync: refused changes are sent again at once. False if one is running."""
+        """A person's sync: refused changes are sent again at once; files follow the data saver.
+
+        False if a run is already going.
+        """
         return self._start(manual=True)
 
+    def sync_files_now(self) -> bool:
+        """A person's sync that moves files too, whatever the data saver says."""
+        return self._start(manual=True, files=True)
+
     def tick(self) -> bool:
-        """The timer's sync: refused changes wait out their backoff."""
+        """The timer's sync: refused changes wait out their backoff; files follow the data saver."""
         return self._start(manual=False)
 
     def cancel(self) -> None:
@@ -93,13 +100,13 @@ class SyncRunner(QObject):
             if self._engine is not None:
                 self._engine.cancel()
 
-    def _start(self, *, manual: bool) -> bool:
+    def _start(self, *, manual: bool, files: bool | None = None) -> bool:
         if self.busy:
             return False
         self.busy = True
         self._stop.clear()
         self.started.emit(manual)
-        network_pool().start(_Job(lambda: self._run(manual)))
+        network_pool().start(_Job(lambda: self._run(manual, files)))
         return True
 
     def _report(self, step: SyncProgress) -> None:
@@ -109,14 +116,14 @@ class SyncRunner(QObject):
         if self._stop.is_set():
             raise Cancelled()
 
-    def _run(self, manual: bool) -> None:
+    def _run(self, manual: bool, files: bool | None) -> None:
         try:
             engine = open_engine(
                 self._database, self._data_dir, progress=self._report, **self._engine_options
             )
             with self._lock:
                 self._engine = engine
-            summary = engine.sync() if manual else engine.tick()
+            summary = engine.sync(files=files) if manual else engine.tick()
         except SyncError as error:
             self._done()
             self.failed.emit(str(error), error.code, error.summary)

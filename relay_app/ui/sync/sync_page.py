@@ -1,5 +1,5 @@
-"""The Sync page: enrol this device, sync now (F5) with progress and Cancel, the outbox, the
-history of runs and the open conflicts.
+"""The Sync page: enrol this device, sync now (F5) with progress and Cancel, the data saver and
+"Sync files now" (Ctrl+Shift+F5), the outbox, the history of runs and the open conflicts.
 
 The page only shows and asks: runs go through ``SyncRunner`` on the network thread, the export and
 conflict decisions through ``Operation`` on the database thread, and tables read plain rows from
@@ -33,13 +33,15 @@ from relay_app.i18n import _, ngettext
 from relay_app.services import Services
 from relay_app.services.outbox_view import EnrolmentState, enrolment_state, export_for_support
 from relay_app.sync.connect import Enrolment
-from relay_app.sync.progress import PHASE_LABELS, Phase, SyncProgress, SyncSummary
+from relay_app.sync.data_saver import read_data_saver, write_data_saver
+from relay_app.sync.progress import Phase, SyncProgress, SyncSummary
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.sync.auto_sync import AutoSync
 from relay_app.ui.sync.conflicts_page import ConflictsPage
-from relay_app.ui.sync.display import format_bytes
+from relay_app.ui.sync.display import files_outcome, format_bytes, progress_label
 from relay_app.ui.sync.enrolment_form import EnrolmentForm
+from relay_app.ui.sync.files_controls import SYNC_FILES_SHORTCUT, FileSyncControls
 from relay_app.ui.sync.history_model import HistoryModel
 from relay_app.ui.sync.outbox_model import OutboxModel
 from relay_app.ui.sync.preferences import SyncPreferences
@@ -64,6 +66,8 @@ class SyncPage(QWidget):
     connection_changed = Signal(bool)
     # Local records may have changed (a pull, a conflict decision): lists and the status bar refresh.
     synced = Signal()
+    # Any run ended, whatever its outcome: widgets showing "Not downloaded yet" look again.
+    run_ended = Signal()
 
     def __init__(self, services: Services, *, engine_options: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -103,6 +107,10 @@ class SyncPage(QWidget):
         self.sync_now_action = QAction(self)
         self.sync_now_action.setShortcut(QKeySequence(SYNC_SHORTCUT))
         self.sync_now_action.triggered.connect(lambda _checked=False: self.sync_now())
+        self.sync_files_action = QAction(self)
+        self.sync_files_action.setShortcut(QKeySequence(SYNC_FILES_SHORTCUT))
+        self.sync_files_action.triggered.connect(lambda _checked=False: self.sync_files_now())
+        self.addAction(self.sync_files_action)  # the window may add it too, for every view
 
         self.runner.started.connect(self._run_started)
         self.runner.progressed.connect(self._progressed)
@@ -129,6 +137,9 @@ class SyncPage(QWidget):
         self.automatic = QCheckBox()
         self.automatic.setChecked(self.preferences.automatic)
         self.automatic.toggled.connect(self._automatic_toggled)
+        self.files = FileSyncControls()
+        self.files.data_saver_toggled.connect(self._data_saver_toggled)
+        self.files.sync_files_clicked.connect(self.sync_files_now)
         self.phase = QLabel()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
@@ -145,6 +156,7 @@ class SyncPage(QWidget):
         column = QVBoxLayout(self.sync_box)
         column.addWidget(self.connected_to)
         column.addLayout(buttons)
+        column.addWidget(self.files)
         column.addWidget(self.phase)
         column.addWidget(self.progress)
         column.addWidget(self.traffic)
@@ -186,6 +198,7 @@ class SyncPage(QWidget):
         self.enrol_box.setVisible(not enrolled)
         self.sync_box.setVisible(enrolled)
         self._outbox_stale = False
+        self.files.show_data_saver(read_data_saver(self._services.database))
         self.outbox.refresh()
         self.history.refresh()
         self.conflicts.refresh()
@@ -217,6 +230,8 @@ class SyncPage(QWidget):
         enrolled = self.enrolment.enrolled
         self.sync_button.setEnabled(enrolled and not running)
         self.sync_now_action.setEnabled(enrolled and not running)
+        self.sync_files_action.setEnabled(enrolled and not running)
+        self.files.sync_files_button.setEnabled(enrolled and not running)
         self.cancel_button.setEnabled(running and enrolled)
         self.enrol_box.button.setEnabled(not running)
         self.retry_button.setEnabled(enrolled and not running and bool(self.outbox.rows))
@@ -246,6 +261,12 @@ class SyncPage(QWidget):
         if not self.is_enrolled():
             return False
         return self.runner.sync_now()
+
+    def sync_files_now(self) -> bool:
+        """Start a sync that moves files now (Ctrl+Shift+F5), data saver or not."""
+        if not self.is_enrolled():
+            return False
+        return self.runner.sync_files_now()
 
     def retry_now(self) -> bool:
         """Send the outbox now, refused changes included, without waiting for their next retry."""
@@ -297,6 +318,7 @@ class SyncPage(QWidget):
         self.refresh()
         if summary is None or not summary.idle:  # an idle check changed nothing: lists stay
             self.synced.emit()
+        self.run_ended.emit()
 
     def _set_online(self, online: bool) -> None:
         if self.online != online:
@@ -306,6 +328,18 @@ class SyncPage(QWidget):
     def _automatic_toggled(self, on: bool) -> None:
         self.preferences.automatic = on
         self.auto_sync.set_enabled(on and self.is_enrolled())
+
+    def _data_saver_toggled(self, on: bool) -> None:
+        """Stored by the database thread, like every other write of this page."""
+        database = self._services.database
+
+        def refused(error: BaseException) -> None:
+            self.files.show_data_saver(not on)
+            self._outcome = ("error", _("The data saver could not be changed: {reason}").format(
+                reason=error))
+            self._retranslate_result()
+
+        Operation(self, lambda _progress: write_data_saver(database, on)).failure(refused).run()
 
     def _conflict_resolved(self, _kind: str) -> None:
         self.refresh_outbox()
@@ -360,6 +394,11 @@ class SyncPage(QWidget):
         self.progress.setAccessibleName(_("Sync progress"))
         self.sync_now_action.setText(_("Sync &now"))
         self.sync_now_action.setToolTip(_("Sync now ({key})").format(key=SYNC_SHORTCUT))
+        self.sync_files_action.setText(_("Sync fi&les now"))
+        self.sync_files_action.setToolTip(
+            _("Sync files now ({key})").format(key=SYNC_FILES_SHORTCUT)
+        )
+        self.files.retranslate_ui()
         self._retranslate_progress()
         self._retranslate_result()
 
@@ -404,14 +443,7 @@ class SyncPage(QWidget):
             self.phase.setText(_("No sync has run since Relay started."))
             self.traffic.setText("")
             return
-        label = _(PHASE_LABELS[step.phase])
-        if step.total is not None and step.phase in (Phase.PUSHING, Phase.PUSHED):
-            label = _("{phase}: {done} of {total}").format(
-                phase=label, done=step.done, total=step.total
-            )
-        elif step.phase in (Phase.PULLING, Phase.PULLED) and step.done:
-            label = _("{phase}: {count} so far").format(phase=label, count=step.done)
-        self.phase.setText(label)
+        self.phase.setText(progress_label(step))
         self.traffic.setText(
             _("Data sent: {sent}; received: {received}").format(
                 sent=format_bytes(step.bytes_sent), received=format_bytes(step.bytes_received)
@@ -437,6 +469,7 @@ class SyncPage(QWidget):
                 ).format(count=summary.open_conflicts)
             else:
                 text = summary.reason or _("Not everything was exchanged.")
+            text = "\n".join([text, *files_outcome(summary)])  # one sentence a line
         elif kind == "exported":
             count, where = value
             text = ngettext(
