@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -125,6 +126,17 @@ def main() -> None:
             if panel is not None and edit:
                 panel.editor.discard()
                 panel.cancel_editing()
+        window.show_view("forums")
+        window.forums_page.setCurrentWidget(window.forums_page.desk)
+        window.forums_page.desk.refresh()
+        window.forums_page.desk.check_in_selected()
+        settle = time.monotonic() + 1.0  # the check-in is written on the database thread
+        while time.monotonic() < settle:
+            app.processEvents()
+            time.sleep(0.02)
+        target = out / "check-in-desk.png"
+        window.grab().save(str(target))
+        print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
         window.close()
 
 
