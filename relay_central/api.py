@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy import func, select
 
 from relay_app.sync.wire import (
     API_PREFIX,
@@ -27,7 +28,7 @@ from relay_central.auth import Actor, current_actor
 from relay_central.cursor import encode_cursor
 from relay_central.db import Database, server_state
 from relay_central.enrolment import enroll
-from relay_central.models import utc_now
+from relay_central.models import AppliedChange, utc_now
 from relay_central.protocol import accept_protocol, require_protocol
 from relay_central.pull import pull_page
 from relay_central.push import apply_batch
@@ -70,8 +71,12 @@ def meta(request: Request, actor: CurrentActor) -> Response:
     with _database(request).reading() as session:
         state = server_state(session)
         latest = encode_cursor(state.server_id, state.last_change_seq)
+        device_last_seq = session.scalar(
+            select(func.max(AppliedChange.seq)).where(AppliedChange.device == actor.device_pk)
+        )
     return json_response(
         MetaResponse(
+            device_last_seq=device_last_seq or 0,
             protocol=ProtocolRange(min=settings.protocol_min, max=settings.protocol_max),
             server_time=utc_now(),
             latest_cursor=latest,

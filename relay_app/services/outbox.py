@@ -87,3 +87,28 @@ def record_change(
 
 def pending_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(PendingChange)) or 0
+
+
+def move_past(session: Session, answered_through: int) -> int:
+    """Take the change counter past ``answered_through``, the highest number the server answered.
+
+    Only a store restored from an older copy is behind the server. Its pending entries numbered
+    up to ``answered_through`` cannot be told apart: some are changes made since the restore, on
+    numbers the server answered for other changes (sent as they are, they would get those answers
+    back and be dropped); others were waiting when the copy was taken and may have been sent
+    since. All of them take fresh numbers: the first kind is then applied, the second is merged
+    against what the server holds (a clash reaches a person as a conflict, never a silent loss).
+    ``sent_seq`` stays: a send from before the copy is still asked about first. Returns how many
+    entries were renumbered.
+    """
+    if answered_through <= device_identity(session).last_seq:
+        return 0
+    session.execute(update(DeviceIdentity).values(last_seq=answered_through))
+    behind = session.scalars(
+        select(PendingChange)
+        .where(PendingChange.seq <= answered_through)
+        .order_by(PendingChange.seq)
+    ).all()
+    for entry, seq in zip(behind, reserve_seqs(session, len(behind)), strict=True):
+        entry.seq = seq
+    return len(behind)

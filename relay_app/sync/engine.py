@@ -23,6 +23,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 
 from relay_app.i18n import _, ngettext
+from relay_app.services.outbox import device_identity, move_past
 from relay_app.store.database import Database
 from relay_app.store.models import PendingChange, SyncConflict, SyncRun
 from relay_app.store.types import utc_now
@@ -137,6 +138,7 @@ class SyncEngine:
         started = Traffic(**vars(self.client.traffic))
         self._report(Phase.CHECKING)
         meta = self._retrying(self.client.meta)
+        self._catch_up_counter(meta)
         self.batch.limit_to(meta.limits.max_batch_changes)
         pull_limit = min(self.pull_limit, meta.limits.max_pull_limit)
         if self._idle(meta, retry_refused, files=move_files):
@@ -156,6 +158,16 @@ class SyncEngine:
         summary.files_held_back = decide_later and not move_files and bool(
             summary.files_pending or summary.files_to_download
         )
+
+    def _catch_up_counter(self, meta: MetaResponse) -> None:
+        """A store restored from an older copy renumbers its newer changes before any push."""
+        if not meta.device_last_seq:
+            return
+        with self.database.read() as session:
+            if device_identity(session).last_seq >= meta.device_last_seq:
+                return
+        with self.database.write() as session:
+            move_past(session, meta.device_last_seq)
 
     def _idle(self, meta: MetaResponse, retry_refused: bool, *, files: bool) -> bool:
         """Nothing to send or fetch and the cursor is the server's latest: one round trip, done.

@@ -72,10 +72,17 @@ class ServerLimits(WireModel):
 
 
 class MetaResponse(WireModel):
+    """``device_last_seq``: the highest change number the server has answered for the asking
+    device (0 when it remembers none). A device whose own counter is lower was restored from an
+    older copy: it moves its counter past this number before pushing, or its next changes would
+    be taken for replays of changes the server already answered.
+    """
+
     protocol: ProtocolRange
     server_time: datetime
     latest_cursor: str
     limits: ServerLimits
+    device_last_seq: Annotated[int, Field(ge=0)] = 0
 
 
 # --- enrolment --------------------------------------------------------------------------------

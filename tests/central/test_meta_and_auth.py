@@ -22,6 +22,7 @@ def test_meta_is_one_small_answer_with_protocol_range_time_and_latest_cursor(
     assert (meta.protocol.min, meta.protocol.max) == (1, 2)
     assert abs(datetime.now(UTC) - meta.server_time) < timedelta(minutes=1)
     assert len(answer.content) < 1024
+    assert meta.device_last_seq == 0  # nothing answered for this device yet
 
     device.push_one("forums", new_id(), forum())
     later = MetaResponse.model_validate(device.get("/api/v1/sync/meta").json())
@@ -29,6 +30,15 @@ def test_meta_is_one_small_answer_with_protocol_range_time_and_latest_cursor(
     # Nothing new after the latest cursor: the idle client is done in one more request.
     page = device.pull(later.latest_cursor)
     assert page["items"] == [] and page["has_more"] is False
+
+    # The highest change number answered for this device, and for no other.
+    assert later.device_last_seq == 1
+    device.push(*(device.change("forums", new_id(), forum()) for _ in range(3)))
+    assert MetaResponse.model_validate(device.get("/api/v1/sync/meta").json()).device_last_seq == 4
+    other = MetaResponse.model_validate(
+        central.device(["western_europe"]).get("/api/v1/sync/meta").json()
+    )
+    assert other.device_last_seq == 0
 
 
 def test_too_old_and_too_new_clients_get_426_with_a_human_message(central: Central) -> None:

@@ -91,3 +91,51 @@ def test_a_store_restored_from_an_older_copy_fetches_its_own_newer_changes(
             assert session.scalars(select(RecordToFetch)).all() == []
     finally:
         restored.services.close()
+
+
+def test_changes_made_after_a_restore_take_numbers_the_server_has_not_answered(
+    central: Central, make_relay: Callable[..., Relay], tmp_path: Path
+) -> None:
+    """The restored copy's change counter is behind the server's memory of this device.
+
+    Without catching up, the next change would reuse a number the server answered for another
+    change, get that old answer back, and leave the outbox as if it had been applied.
+    """
+    relay, other = make_relay("a"), make_relay("b")
+    service = relay.services.records("partners")
+    kept = service.create(partner(1)).id
+    assert relay.sync().in_sync
+    paths = resolve_paths(relay.data_dir)
+    copy = tmp_path / "backup.sqlite3"
+    _backup(paths.database, copy)
+    for number in range(2, 5):  # numbers the server answers after the copy was taken
+        service.create(partner(number))
+    service.update(kept, {"city": "Sète"})
+    assert relay.sync().in_sync
+    answered = _client(relay).meta().device_last_seq
+    assert answered >= 5
+
+    relay.services.close()
+    for leftover in paths.database.parent.glob(paths.database.name + "-*"):
+        leftover.unlink()
+    shutil.copyfile(copy, paths.database)
+    restored = Relay(relay.name, relay.data_dir, open_services(paths), relay.server_url)
+    try:
+        records = restored.services.records("partners")
+        made_after_restore = records.create(partner(9, city="Albi")).id
+        records.update(kept, {"acronym": "CA1"})
+        summary = restored.sync()
+        assert summary.in_sync and summary.pushed == 2 and summary.conflicts == 0
+        # Pushed as new changes, not answered as replays: the server holds both.
+        assert _client(restored).meta().device_last_seq > answered
+
+        assert other.sync().in_sync
+        seen = other.services.records("partners")
+        assert seen.get(made_after_restore).values["city"] == "Albi"
+        both = seen.get(kept).values
+        assert (both["city"], both["acronym"]) == ("Sète", "CA1")
+        # And the restored copy got back everything it had pushed after the copy was taken.
+        assert records.count() == 5
+        assert records.get(kept).values["city"] == "Sète"
+    finally:
+        restored.services.close()
