@@ -25,9 +25,9 @@ from relay_app.store.models import (
     SyncedRecord,
 )
 from relay_app.store.types import utc_now
-from relay_app.sync.state import CURSOR, SNAPSHOT, write_state
+from relay_app.sync.state import CURSOR, CURSOR_PROTOCOL, SNAPSHOT, write_state
 from relay_app.sync.values import set_wire_values
-from relay_app.sync.wire import PullItem, PullResponse, RecordKey
+from relay_app.sync.wire import PROTOCOL_VERSION, PullItem, PullResponse, RecordKey
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ def apply_page(database: Database, page: PullResponse, *, snapshot: bool) -> Pag
             removed = _remove_unseen(session)
             write_state(session, SNAPSHOT, None)
         write_state(session, CURSOR, page.next_cursor)
+        write_state(session, CURSOR_PROTOCOL, str(PROTOCOL_VERSION))
     return PageOutcome(applied=applied, kept_local=kept, removed=removed, echoed=echoed,
                        to_fetch=to_fetch)
 
@@ -97,12 +98,14 @@ def apply_fetched(database: Database, asked: list[RecordKey], items: list[PullIt
     return applied
 
 
-def start_snapshot(database: Database, fresh_cursor: str) -> None:
-    """The server asked for a resync: pull everything again from ``fresh_cursor``."""
+def start_snapshot(database: Database, fresh_cursor: str | None) -> None:
+    """Pull everything again from ``fresh_cursor`` (the server asked for a resync), or from the
+    start of the feed (None)."""
     with database.write() as session:
         session.execute(delete(SnapshotSeen))
         write_state(session, SNAPSHOT, "1")
         write_state(session, CURSOR, fresh_cursor)
+        write_state(session, CURSOR_PROTOCOL, str(PROTOCOL_VERSION))
 
 
 def _pending_keys(session: Session, items: list[PullItem]) -> dict[tuple[str, str], PendingChange]:

@@ -45,8 +45,15 @@ from relay_app.sync.push import (
     store_receipts,
     unconfirmed_entries,
 )
-from relay_app.sync.state import CURSOR, LAST_SUCCESS, SNAPSHOT, read_state, write_state
-from relay_app.sync.wire import MetaResponse, PushRequest
+from relay_app.sync.state import (
+    CURSOR,
+    CURSOR_PROTOCOL,
+    LAST_SUCCESS,
+    SNAPSHOT,
+    read_state,
+    write_state,
+)
+from relay_app.sync.wire import PROTOCOL_VERSION, MetaResponse, PushRequest
 
 Result = TypeVar("Result")
 # No connection at all (server down, no network): urllib3 has already retried; report it soon.
@@ -139,6 +146,7 @@ class SyncEngine:
         self._report(Phase.CHECKING)
         meta = self._retrying(self.client.meta)
         self._catch_up_counter(meta)
+        self._renew_old_cursor()
         self.batch.limit_to(meta.limits.max_batch_changes)
         pull_limit = min(self.pull_limit, meta.limits.max_pull_limit)
         if self._idle(meta, retry_refused, files=move_files):
@@ -158,6 +166,14 @@ class SyncEngine:
         summary.files_held_back = decide_later and not move_files and bool(
             summary.files_pending or summary.files_to_download
         )
+
+    def _renew_old_cursor(self) -> None:
+        """A cursor earned with an older protocol: pull everything once (a snapshot)."""
+        with self.database.read() as session:
+            cursor = read_state(session, CURSOR)
+            earned_with = read_state(session, CURSOR_PROTOCOL)
+        if cursor is not None and earned_with != str(PROTOCOL_VERSION):
+            start_snapshot(self.database, None)
 
     def _catch_up_counter(self, meta: MetaResponse) -> None:
         """A store restored from an older copy renumbers its newer changes before any push."""

@@ -9,6 +9,9 @@ from relay_app.store.types import utc_now
 
 SERVER_URL = "server_url"
 CURSOR = "pull_cursor"
+# The protocol the cursor was earned with: one from an older protocol skipped what that protocol
+# did not carry (file links before protocol 2), so the next pull starts again from the beginning.
+CURSOR_PROTOCOL = "pull_cursor_protocol"
 # Set while a resync snapshot is being pulled: at its end, records it did not deliver go.
 SNAPSHOT = "snapshot_in_progress"
 LAST_SUCCESS = "last_success"

@@ -1,4 +1,4 @@
-"""Sync protocol 1: the request and response bodies shared by the client and the central server.
+"""The sync protocol: the request and response bodies shared by the client and the central server.
 
 This is the only module the two sides share. docs/sync-protocol.md explains the rules behind each
 model; a change here that an older peer cannot read needs a new protocol version.
