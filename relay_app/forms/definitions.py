@@ -237,6 +237,8 @@ ATTACHMENTS = Form(
               maximum=2**40),
         Field("filename", T.TEXT, N_("File name"), max_length=255),
         Field("caption", T.LONG_TEXT, N_("Caption"), max_length=2000),
+        # The file's place among the record's files of the same role, as a person ordered them.
+        Field("position", T.INTEGER, N_("Position"), minimum=0, maximum=100_000),
     ),
     summarize=_file_summary,
     rules=(ContentHash(),),

@@ -8,7 +8,8 @@ removal can sync; the stored content stays, other rows may share it.
 A link syncs like any record (kind ``attachments``, protocol 2): every write here puts its outbox
 entry in the same transaction, as ``RecordService`` does. The bytes travel apart, by their sha256:
 the sync engine uploads every file a live link names and downloads those linked elsewhere. The
-order of a record's files is local (``created_at``), so ``reorder`` sends nothing.
+order of a record's files is the links' ``position`` (synced too; ties and links without one fall
+back to their creation order).
 
 ``exif_gps`` reads the position a camera wrote into a JPEG, from the EXIF APP1 segment.
 """
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from relay_app.forms import FILE_KIND, form_for
@@ -98,6 +99,7 @@ class RecordFileService:
                 size=stored.size,
                 filename=filename,
                 caption=caption or None,
+                position=_next_position(session, owner_kind, owner_id, role),
                 origin_device=self.device_id or device_identity(session).device_id,
             )
             filled = _filled_fields(row)
@@ -145,21 +147,19 @@ class RecordFileService:
     ) -> list[RecordFile]:
         """Put the record's files of ``role`` in the order of ``file_ids`` (all of them, once).
 
-        The table has no position column, so the order is the order of ``created_at``: the rows
-        exchange their creation times, the set of times stays the same.
+        Each file whose place changes gets its new ``position``, a synced field: the order
+        reaches the other devices like a caption does.
         """
         with self.database.write() as session:
             rows = _live_rows(session, owner_kind, owner_id, role)
             by_id = {row.id: row for row in rows}
             if sorted(file_ids) != sorted(by_id):
                 raise ValueError("reorder needs every live file of the record exactly once")
-            times = [row.created_at for row in rows]
-            for when, file_id in zip(times, file_ids, strict=True):
+            for position, file_id in enumerate(file_ids):
                 row = by_id[file_id]
-                if row.created_at != when:
-                    # Not a synced field: the order is this device's, no outbox entry.
-                    row.created_at = when
-                    row.updated_at = utc_now()
+                if row.position != position:
+                    row.position = position
+                    _touch(session, row, ["position"])
             session.flush()
             return [_view(row) for row in session.scalars(_ordered(owner_kind, owner_id, role))]
 
@@ -186,7 +186,23 @@ def _ordered(owner_kind: str, owner_id: str, role: str | None) -> Select[tuple[A
     )
     if role is not None:
         statement = statement.where(Attachment.role == role)
-    return statement.order_by(Attachment.created_at, Attachment.row_id)
+    # Links made before positions existed (or by an older peer) have none: after, by age.
+    return statement.order_by(
+        Attachment.position.is_(None), Attachment.position, Attachment.created_at, Attachment.row_id
+    )
+
+
+def _next_position(session: Session, owner_kind: str, owner_id: str, role: str) -> int:
+    """After the record's other live files of ``role``."""
+    last = session.scalar(
+        select(func.max(Attachment.position)).where(
+            Attachment.owner_kind == owner_kind,
+            Attachment.owner_id == owner_id,
+            Attachment.role == role,
+            Attachment.deleted.is_(False),
+        )
+    )
+    return 0 if last is None else last + 1
 
 
 def _live_rows(session: Session, owner_kind: str, owner_id: str, role: str) -> list[Attachment]:

@@ -139,6 +139,8 @@ class Attachment(SyncedRecord, Base):
     size: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str | None] = mapped_column(String(255))
     caption: Mapped[str | None] = mapped_column(Text)
+    # Order among the owner's files of one role (synced); None sorts after, by creation time.
+    position: Mapped[int | None] = mapped_column(Integer)
 
 
 class PendingChange(Base):

@@ -165,16 +165,27 @@ def test_reorder_and_caption(services: Services, files: RecordFileService) -> No
         files.link("practices", practice.id, "photo", files.store.put_bytes(bytes([n])), "image/jpeg")
         for n in range(3)
     ]
+    with services.database.read() as session:
+        before = dict(session.execute(select(PendingChange.record_id, PendingChange.seq)).all())
+        assert [row.position for row in session.scalars(
+            select(Attachment).order_by(Attachment.created_at, Attachment.row_id))] == [0, 1, 2]
     wanted = [linked[2].id, linked[0].id, linked[1].id]
     assert [item.id for item in files.reorder("practices", practice.id, "photo", wanted)] == wanted
     assert [item.id for item in files.list("practices", practice.id, "photo")] == wanted
     with pytest.raises(ValueError):
         files.reorder("practices", practice.id, "photo", wanted[:2])
     with services.database.read() as session:
-        # The order is local: reordering sends nothing and leaves no field dirty.
+        # The order syncs: every file whose place changed has `position` in its outbox entry.
         seqs = dict(session.execute(select(PendingChange.record_id, PendingChange.seq)).all())
-        rows = session.scalars(select(Attachment)).all()
-        assert all("created_at" not in row.dirty_fields for row in rows)
+        rows = {row.id: row for row in session.scalars(select(Attachment))}
+        assert [rows[file_id].position for file_id in wanted] == [0, 1, 2]
+        for file_id in wanted:
+            assert "position" in rows[file_id].dirty_fields
+            assert seqs[file_id] > before[file_id]
+    # Putting them in the order they already have changes nothing.
+    files.reorder("practices", practice.id, "photo", wanted)
+    with services.database.read() as session:
+        assert dict(session.execute(select(PendingChange.record_id, PendingChange.seq)).all()) == seqs
     files.set_caption(linked[0].id, "  Mulch after two seasons  ")
     assert files.list("practices", practice.id)[1].caption == "Mulch after two seasons"
     with services.database.read() as session:

@@ -166,3 +166,44 @@ def test_upgrade_from_0003_keeps_sync_bookkeeping_and_adds_records_to_fetch(tmp_
         assert [(key.kind, key.id) for key in keys_to_fetch(services.database)] == [
             ("partners", PARTNER_ID)
         ]
+
+
+def test_upgrade_to_0005_numbers_existing_files_in_their_creation_order(tmp_path: Path) -> None:
+    paths = resolve_paths(tmp_path)
+    upgrade_database(paths.database, paths.backups, revision="0004")
+    _fill_first_revision(paths.database)
+    rows = [  # (id, created_at, deleted): the deleted one takes no place
+        ("f-late", "2025-03-01T00:00:00.000000+00:00", 0),
+        ("f-early", "2025-01-01T00:00:00.000000+00:00", 0),
+        ("f-gone", "2025-02-01T00:00:00.000000+00:00", 1),
+        ("f-middle", "2025-02-15T00:00:00.000000+00:00", 0),
+    ]
+    connection = sqlite3.connect(paths.database)
+    with connection:
+        for file_id, created, deleted in rows:
+            connection.execute(
+                f"INSERT INTO attachments ({SYNC_COLUMNS}, deleted_at, owner_kind, owner_id, role,"
+                " sha256, media_type, size, filename, caption)"
+                " VALUES (?, ?, ?, ?, 'dev', 2, '[]', NULL, 'practices', ?, 'photo', ?,"
+                " 'image/jpeg', 10, 'p.jpg', ?)",
+                (file_id, created, created, deleted, PRACTICE_ID, "cd" * 32, f"caption {file_id}"),
+            )
+    connection.close()
+
+    assert upgrade_database(paths.database, paths.backups, revision="0005") == "0005"
+    connection = sqlite3.connect(paths.database)
+    try:
+        found = dict(connection.execute("SELECT id, position FROM attachments").fetchall())
+        captions = connection.execute("SELECT count(*) FROM attachments WHERE caption LIKE 'caption %'")
+        assert captions.fetchone() == (4,)
+    finally:
+        connection.close()
+    assert found == {"f-early": 0, "f-middle": 1, "f-late": 2, "f-gone": None}
+
+    from relay_app.services.attachments import AttachmentStore
+    from relay_app.services.record_files import RecordFileService
+
+    with open_services(paths) as services:
+        files = RecordFileService(services.database, AttachmentStore(paths.data_dir / "f"), "dev")
+        listed = files.list("practices", PRACTICE_ID, "photo")
+        assert [item.id for item in listed] == ["f-early", "f-middle", "f-late"]

@@ -19,6 +19,7 @@ from relay_app.sync.data_saver import read_data_saver, write_data_saver
 from relay_app.sync.downloads import partial_path
 from relay_app.sync.errors import Cancelled
 from relay_app.sync.progress import Phase, SyncProgress
+from tests import factories
 from tests.central.harness import Central
 from tests.sync.conftest import Relay
 from tests.sync.fault_proxy import FaultProxy, Faults
@@ -276,3 +277,29 @@ def test_a_link_whose_owner_the_server_refused_waits_and_follows_its_owner(
     records.update(owner, {"country": "FR", "region": "western_europe"})
     accepted = relay.sync()
     assert accepted.in_sync and accepted.pushed == 2
+
+
+def test_the_order_of_a_records_photos_reaches_the_other_device(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    first, second = make_relay("a"), make_relay("b")
+    files = _files(first)
+    # Logos and posters go one at a time; a practice's photos are the files with an order.
+    practice = first.services.records("practices").create(
+        factories.practice(country="FR", region=None)
+    ).id
+    photos = [
+        files.link("practices", practice, "photo", files.store.put_bytes(os.urandom(2_000)),
+                   "image/jpeg", filename=f"{n}.jpg").id
+        for n in range(3)
+    ]
+    assert first.sync().in_sync and second.sync().in_sync
+    theirs = _files(second)
+    assert [item.id for item in theirs.list("practices", practice, "photo")] == photos
+
+    wanted = [photos[2], photos[0], photos[1]]
+    files.reorder("practices", practice, "photo", wanted)
+    sent = first.sync()
+    assert sent.in_sync and sent.pushed == 3
+    assert second.sync().in_sync
+    assert [item.id for item in theirs.list("practices", practice, "photo")] == wanted
