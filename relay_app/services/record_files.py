@@ -20,6 +20,7 @@ import struct
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Select, func, select
@@ -130,6 +131,8 @@ class RecordFileService:
     def set_caption(self, file_id: str, caption: str) -> RecordFile:
         with self.database.write() as session:
             row = _row(session, file_id)
+            if row.deleted:  # a removed file keeps its caption; editing it would bring it back
+                raise NotFound(FILE_KIND, file_id)
             cleaned = caption.strip() or None
             if cleaned != row.caption:
                 row.caption = cleaned
@@ -162,6 +165,32 @@ class RecordFileService:
                     _touch(session, row, ["position"])
             session.flush()
             return [_view(row) for row in session.scalars(_ordered(owner_kind, owner_id, role))]
+
+
+def remove_links_of(session: Session, owner_kind: str, owner_id: str, when: datetime) -> None:
+    """With its record: every live file link of a record being deleted, stamped ``when``.
+
+    A link outliving its record would be refused by the server for good when the record never
+    reached it, and would linger on the other devices otherwise.
+    """
+    for row in session.scalars(_ordered(owner_kind, owner_id, None)):
+        _tombstone(session, row, when)
+
+
+def restore_links_of(session: Session, owner_kind: str, owner_id: str, removed_at: datetime) -> None:
+    """Undo ``remove_links_of``: the links removed with the record (same stamp) come back."""
+    removed = session.scalars(
+        select(Attachment).where(
+            Attachment.owner_kind == owner_kind,
+            Attachment.owner_id == owner_id,
+            Attachment.deleted.is_(True),
+            Attachment.deleted_at == removed_at,
+        )
+    )
+    for row in removed:
+        row.deleted = False
+        row.deleted_at = None
+        _touch(session, row, _filled_fields(row))
 
 
 def _check_role(owner_kind: str, role: str) -> None:
@@ -228,9 +257,9 @@ def _touch(session: Session, row: Attachment, fields: Sequence[str]) -> None:
     record_change(session, FILE_KIND, row.id, "upsert", fields)
 
 
-def _tombstone(session: Session, row: Attachment) -> None:
+def _tombstone(session: Session, row: Attachment, when: datetime | None = None) -> None:
     if not row.deleted:
-        now = utc_now()
+        now = when or utc_now()
         row.deleted = True
         row.deleted_at = now
         row.updated_at = now

@@ -19,10 +19,14 @@ from relay_app.forms import FieldError, Form, form_for
 from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change
+from relay_app.services.record_files import ROLES_BY_KIND, remove_links_of, restore_links_of
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, SyncedRecord
 from relay_app.store.search import match_expression, restrict_to_matches
 from relay_app.store.types import utc_now
+
+# Kinds whose records own file links: deleting one removes its links with it (undone together).
+FILE_OWNERS = frozenset(ROLES_BY_KIND)
 
 if TYPE_CHECKING:
     from relay_app.services.importing import ImportReport
@@ -178,15 +182,20 @@ class RecordService:
             row.deleted_at = now
             row.updated_at = now
             record_change(session, self.kind, row.id, "delete")
+            if self.kind in FILE_OWNERS:
+                remove_links_of(session, self.kind, row.id, now)
 
     def restore(self, record_id: str) -> RecordView:
         """Undo a delete: the record comes back with all its values."""
         with self.database.write() as session:
             row = self._row(session, record_id, include_deleted=True)
             if row.deleted:
+                removed_at = row.deleted_at
                 row.deleted = False
                 row.deleted_at = None
                 row.updated_at = utc_now()
+                if self.kind in FILE_OWNERS and removed_at is not None:
+                    restore_links_of(session, self.kind, row.id, removed_at)
                 # The delete may have synced already: restoring re-asserts every value it holds.
                 filled = [name for name in self._fields if getattr(row, name) not in (None, [], "")]
                 row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(filled))

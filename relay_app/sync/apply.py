@@ -68,6 +68,12 @@ def apply_page(database: Database, page: PullResponse, *, snapshot: bool) -> Pag
                        to_fetch=to_fetch)
 
 
+def fetch_again(session: Session, kind: str, record_id: str) -> None:
+    """Have the next sync fetch this record's latest version by key (``sync/records``)."""
+    if session.get(RecordToFetch, (kind, record_id)) is None:
+        session.add(RecordToFetch(kind=kind, record_id=record_id, version=0, created_at=utc_now()))
+
+
 def keys_to_fetch(database: Database) -> list[RecordKey]:
     """Records announced without values that this device holds at an older version."""
     with database.read() as session:

@@ -22,6 +22,7 @@ from relay_app.services.records import RecordService
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, SYNCED_MODELS, SyncConflict, SyncedRecord
 from relay_app.store.types import utc_now
+from relay_app.sync.apply import fetch_again
 from relay_app.sync.values import column_value, wire_values
 from relay_app.sync.wire import DELETED_FIELD
 
@@ -160,6 +161,8 @@ def _decide_field(
     session: Session, service: RecordService, row: SyncedRecord, conflict: SyncConflict,
     keep: Keep | None, chosen: Any,
 ) -> None:
+    if row.deleted:
+        return  # deleted here since the clash: the deletion stands, and will reach the server
     if keep == "theirs" and conflict.field not in (row.dirty_fields or ()):
         return  # the record already shows the server's value (or a newer one pulled since)
     current = {name: getattr(row, name) for name in service.form.field_names()}
@@ -174,7 +177,11 @@ def _decide_deletion(
     server_deleted = bool(conflict.theirs)
     if not mine:
         if server_deleted:
-            row.dirty_fields = []  # my edit is dropped: the next pull may overwrite it
+            row.dirty_fields = []  # my edit is dropped
+        # The server's copy may have moved on since (restored or edited elsewhere) while my edit
+        # kept pulls from touching this row, and the cursor is past those versions: the next
+        # sync fetches the record's latest version by key.
+        fetch_again(session, conflict.kind, row.id)
         return
     now = utc_now()
     row.updated_at = now

@@ -2,9 +2,11 @@
 
 A hypothesis state machine drives two or three relays (each a real SQLite data dir) enrolled with
 one real central server on 127.0.0.1. Each step is a person's action on one relay (create, edit,
-clear, delete a partner; settle a conflict) or a sync, direct or through the fault proxy with
-seeded cuts. Every value written is unique, so the server's version history tells whether it
-arrived. What must always hold:
+clear, delete a partner; link a file to a partner, caption it, unlink it, undo the unlink; settle
+a conflict) or a sync, direct or through the fault proxy with seeded cuts. Every value written is
+unique (every linked file has its own bytes, so its sha256 too), so the server's version history
+tells whether it arrived. File links (kind ``attachments``) are records like partners: everything
+below holds for both. What must always hold:
 
 - after each completed sync, every value the relay wrote before it is in the server's history of
   that field or is kept in a conflict for a person to decide (nothing lost silently);
@@ -12,7 +14,12 @@ arrived. What must always hold:
   remembers answering for the device that made it (nothing applied twice, nothing unaccounted);
 - a value, once replaced on the server, never comes back (no stale replay);
 - after a final quiet round of syncs, every relay holds exactly the server's live records with the
-  server's values and versions, no relay holds a deleted record, and nothing is left to exchange.
+  server's values and versions, no relay holds a deleted record, and nothing is left to exchange;
+- then every relay also holds the bytes of every live link, whole (its sha256), in its files
+  folder. Deleting a partner removes its live links with it (`RecordService.delete`); a link
+  restored on its own, or one another relay made meanwhile, may still name a deleted partner: the
+  server accepts links to an owner it holds as a tombstone (`relay_central/push.py` ``_refusal``)
+  and every live link's file is downloaded (`relay_app/sync/downloads.py` ``wanted_files``).
 
 The run is derandomized: a failure replays identically, and hypothesis prints the steps.
 """
@@ -24,7 +31,7 @@ import json
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -42,7 +49,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from relay_app.store.models import Partner, PendingChange
+from relay_app.store.models import Partner, PendingChange, SyncedRecord
 from relay_app.sync.batching import AdaptiveBatch
 from relay_app.sync.client import SyncClient
 from relay_app.sync.conflicts import ConflictService
@@ -60,10 +67,25 @@ from tests.central.harness import Central, RunningServer
 from tests.sync.conftest import Relay, RelayFactory
 from tests.sync.fault_proxy import FaultProxy, Faults
 from tests.sync.records import partner
+from tests.sync.stateful_files import (
+    LINKS,
+    PARTNER_ROLES,
+    file_content,
+    files_not_held,
+    link_file,
+    live_link_ids,
+    local_links,
+    record_files,
+    removed_link_ids,
+)
 
 KIND = "partners"
 # Free-text fields a person edits; every value written to them is unique in the run.
 EDITABLE = ("city", "acronym", "description", "interests")
+# Per kind, the fields whose values the server's history must never bring back once replaced.
+TRACED = {KIND: EDITABLE, LINKS: ("caption",)}
+# A few KB per file: uploads and downloads run for real, and the run stays fast.
+FILE_SIZES = st.integers(min_value=512, max_value=4096)
 # Loopback answers in milliseconds: short waits keep the run fast; many attempts ride out cuts.
 QUICK_RETRIES = RetrySchedule(attempts=40, first_wait=0.01, longest_wait=0.05)
 # Records are picked by position in id order, the same on every relay: a few positions make
@@ -116,6 +138,10 @@ class Ledger:
         }
         self.deletes[relay][record_id] = self.step
 
+    def restored(self, relay: str, record_id: str) -> None:
+        # An undone delete is replaced in the outbox by the values it re-asserts.
+        self.deletes[relay].pop(record_id, None)
+
     def saw_conflict(self, relay: str, record_id: str, field: str, mine: Any) -> None:
         self.conflicts_seen[relay][(record_id, field, json.dumps(mine))] = self.step
 
@@ -144,12 +170,20 @@ class ServerHistory:
     def ever_deleted(self, record_id: str) -> bool:
         return any(version.deleted for version in self.versions.get(record_id, []))
 
+    def live(self, kind: str) -> dict[str, Record]:
+        return {
+            rid: rec for rid, rec in self.records.items() if rec.kind == kind and not rec.deleted
+        }
+
 
 def read_server(central: Central) -> ServerHistory:
+    """Partners and file links (ids are UUIDs, unique across kinds), with their histories."""
     with central.database.reading() as session:
-        records = {row.id: row for row in session.scalars(select(Record).where(Record.kind == KIND))}
+        records = {
+            row.id: row for row in session.scalars(select(Record).where(Record.kind.in_(TRACED)))
+        }
         versions: dict[str, list[RecordVersion]] = defaultdict(list)
-        ordered = select(RecordVersion).where(RecordVersion.kind == KIND).order_by(
+        ordered = select(RecordVersion).where(RecordVersion.kind.in_(TRACED)).order_by(
             RecordVersion.id, RecordVersion.version
         )
         for version in session.scalars(ordered):
@@ -207,13 +241,17 @@ class RelaysEditingPartners(RuleBasedStateMachine):
         self.created: set[str] = set()
         self.broken = False
 
-    @initialize(relays=st.integers(min_value=2, max_value=3), shared=st.integers(1, 4))
+    @initialize(relays=st.integers(min_value=2, max_value=3), shared=st.integers(1, 4),
+                files=st.lists(FILE_SIZES, max_size=3))
     @step
-    def enrol(self, relays: int, shared: int) -> None:
-        """The relays are enrolled and already hold a few partners in common, as in the field."""
+    def enrol(self, relays: int, shared: int, files: list[int]) -> None:
+        """The relays are enrolled and already hold a few partners in common, as in the field,
+        some with files: captions, unlinks and restores then meet on the same links early on."""
         self.relays = [self.factory.make(name) for name in ("north", "south", "east")[:relays]]
         for _record in range(shared):
             self.create(0, set())
+        for position, size in enumerate(files):
+            self.link_a_file(0, position, PARTNER_ROLES[position % 2], size, captioned=True)
         self.everyone_syncs()
 
     def teardown(self) -> None:
@@ -329,8 +367,12 @@ class RelaysEditingPartners(RuleBasedStateMachine):
             return
         record_id = ids[pick % len(ids)]
         self.ledger.tick()
+        links = [link_id for link_id, row in local_links(relay).items()
+                 if row.owner_id == record_id and not row.deleted]
         relay.services.records(KIND).delete(record_id)
         self.ledger.deleted(relay.name, record_id)
+        for link_id in links:  # a partner's files go with it
+            self.ledger.deleted(relay.name, link_id)
 
     @rule(who=st.integers(0, 2), pick=PICK,
           choice=st.sampled_from(["mine", "theirs", "value"]))
@@ -353,6 +395,87 @@ class RelaysEditingPartners(RuleBasedStateMachine):
             conflicts.resolve(conflict.id, keep=choice)  # type: ignore[arg-type]
             if choice == "mine":
                 self.ledger.wrote(relay.name, conflict.record_id, conflict.field, conflict.mine)
+
+    # -- files linked to partners ----------------------------------------------------------------
+
+    @rule(who=st.integers(0, 2), pick=PICK, role=st.sampled_from(PARTNER_ROLES), size=FILE_SIZES,
+          captioned=st.booleans())
+    @step
+    def link_a_file(self, who: int, pick: int, role: str, size: int, captioned: bool) -> None:
+        relay = self.relay(who)
+        owners = self.live_ids(relay)
+        if not owners:
+            return
+        self.ledger.tick()
+        content = file_content(self.unique(relay, "file"), size)
+        caption = self.unique(relay, "caption") if captioned else None
+        linked = link_file(relay, owners[pick % len(owners)], role, content, caption)
+        self.created.add(linked.link.id)
+        # The sha256 is the link's unique value: it is on the server once the link arrived.
+        self.ledger.wrote(relay.name, linked.link.id, "sha256", linked.link.sha256)
+        if caption is not None:
+            self.ledger.wrote(relay.name, linked.link.id, "caption", caption)
+        for replaced in linked.replaced:  # a partner has one logo and one poster at a time
+            self.ledger.deleted(relay.name, replaced)
+
+    @rule(who=st.integers(0, 2), pick=PICK)
+    @step
+    def caption_a_file(self, who: int, pick: int) -> None:
+        relay = self.relay(who)
+        ids = live_link_ids(relay)
+        if not ids:
+            return
+        link_id = ids[pick % len(ids)]
+        self.ledger.tick()
+        caption = self.unique(relay, "caption")
+        record_files(relay).set_caption(link_id, caption)
+        self.ledger.wrote(relay.name, link_id, "caption", caption)
+
+    @rule(who=st.integers(0, 2), other=st.integers(1, 2), pick=PICK)
+    @step
+    def caption_a_file_on_two_relays(self, who: int, other: int, pick: int) -> None:
+        """Two people caption the same file before either syncs: whoever syncs second must get
+        a conflict to decide, never a silent overwrite (the ledger checks both captions)."""
+        first, second = self.relay(who), self.relay(who + other)
+        shared = sorted(set(live_link_ids(first)) & set(live_link_ids(second)))
+        if first is second or not shared:
+            return
+        link_id = shared[pick % len(shared)]
+        self.ledger.tick()
+        for relay in (first, second):
+            caption = self.unique(relay, "caption")
+            record_files(relay).set_caption(link_id, caption)
+            self.ledger.wrote(relay.name, link_id, "caption", caption)
+
+    @rule(who=st.integers(0, 2), pick=PICK)
+    @step
+    def unlink_a_file(self, who: int, pick: int) -> None:
+        relay = self.relay(who)
+        ids = live_link_ids(relay)
+        if not ids:
+            return
+        link_id = ids[pick % len(ids)]
+        self.ledger.tick()
+        record_files(relay).unlink(link_id)
+        self.ledger.deleted(relay.name, link_id)
+
+    @rule(who=st.integers(0, 2), pick=PICK)
+    @step
+    def restore_a_file(self, who: int, pick: int) -> None:
+        relay = self.relay(who)
+        ids = removed_link_ids(relay)
+        if not ids:
+            return
+        link_id = ids[pick % len(ids)]
+        self.ledger.tick()
+        restored = record_files(relay).restore(link_id)
+        # The undo re-asserts every value the link holds here: they arrive or wait in a conflict.
+        self.ledger.restored(relay.name, link_id)
+        self.ledger.wrote(relay.name, link_id, "sha256", restored.sha256)
+        if restored.caption is not None:
+            self.ledger.wrote(relay.name, link_id, "caption", restored.caption)
+
+    # -- syncs -------------------------------------------------------------------------------------
 
     @rule(who=st.integers(0, 2), batch=st.integers(1, 8), pull_limit=st.integers(1, 8))
     @step
@@ -403,7 +526,7 @@ class RelaysEditingPartners(RuleBasedStateMachine):
                     f"version {version.version} of {record_id} was not made by a remembered change"
                 )
                 written[version.device] += 1
-            for field in EDITABLE:
+            for field in TRACED[record.kind]:
                 assert_no_value_comes_back(history.field_values(record_id, field), record_id, field)
         for device, versions_made in written.items():
             assert versions_made <= made[device], "a device's change was applied more than once"
@@ -417,30 +540,50 @@ class RelaysEditingPartners(RuleBasedStateMachine):
             conflicts = ConflictService(relay.services.database)
             for conflict in conflicts.list():
                 conflicts.resolve(conflict.id, keep="theirs")
-        for _round in range(2):
+        # Three rounds: a relay may learn only in the second that a link it holds the file of is
+        # live again (restored elsewhere in the first), upload it in the next run, and the relays
+        # that sync before it in a round fetch it one round later.
+        for _round in range(3):
             finals = [self.sync(relay) for relay in self.relays]
         for relay, summary in zip(self.relays, finals, strict=True):
             assert summary is not None and summary.in_sync, (relay.name, summary)
             assert summary.conflicts == 0 and summary.pushed == 0, (relay.name, summary)
+            assert summary.files_failed == 0, (relay.name, summary)
+            assert summary.files_pending == 0 and summary.files_to_download == 0, (
+                relay.name, summary
+            )
 
         history = read_server(self.central)
-        server_live = {rid: rec for rid, rec in history.records.items() if not rec.deleted}
-        names = [rec.values["name"] for rec in history.records.values()]
+        names = [rec.values["name"] for rec in history.records.values() if rec.kind == KIND]
         assert len(names) == len(set(names)), "a created record is on the server twice"
+        hashes = [rec.values["sha256"] for rec in history.records.values() if rec.kind == LINKS]
+        assert len(hashes) == len(set(hashes)), "a linked file's link is on the server twice"
+        live_files = {
+            rec.values["sha256"]: rec.values["size"] for rec in history.live(LINKS).values()
+        }
         for relay in self.relays:
-            rows = local_partners(relay)
-            live = {rid: row for rid, row in rows.items() if not row.deleted}
-            assert set(live) == set(server_live), relay.name
-            for record_id, row in live.items():
-                record = server_live[record_id]
-                assert wire_values(KIND, row) == record.values, (relay.name, record_id)
-                assert row.base_version == record.version and not row.dirty_fields
-            for record_id, row in rows.items():
-                if row.deleted and record_id in history.records:
-                    assert history.records[record_id].deleted, (relay.name, record_id)
+            assert_replica(relay.name, KIND, local_partners(relay), history)
+            assert_replica(relay.name, LINKS, local_links(relay), history)
+            assert files_not_held(relay, live_files) == [], relay.name
             with relay.services.database.read() as session:
                 assert session.scalars(select(PendingChange)).first() is None
             assert ConflictService(relay.services.database).list() == []
+
+
+def assert_replica(
+    relay: str, kind: str, rows: Mapping[str, SyncedRecord], history: ServerHistory
+) -> None:
+    """``rows`` (one relay's records of ``kind``) are exactly the server's live ones."""
+    server_live = history.live(kind)
+    live = {rid: row for rid, row in rows.items() if not row.deleted}
+    assert set(live) == set(server_live), (relay, kind)
+    for record_id, row in live.items():
+        record = server_live[record_id]
+        assert wire_values(kind, row) == record.values, (relay, kind, record_id)
+        assert row.base_version == record.version and not row.dirty_fields, (relay, record_id)
+    for record_id, row in rows.items():
+        if row.deleted and record_id in history.records:
+            assert history.records[record_id].deleted, (relay, kind, record_id)
 
 
 def assert_no_value_comes_back(values: list[Any], record_id: str, field: str) -> None:
