@@ -23,7 +23,7 @@ from relay_app.i18n import _
 from relay_app.store.database import Database
 from relay_app.store.models import Attachment, AttachmentUpload
 from relay_app.store.types import utc_now
-from relay_app.sync.client import SyncClient, TransientFailure, error_for
+from relay_app.sync.client import Pause, SyncClient, TransientFailure, error_for, retrying
 from relay_app.sync.errors import Cancelled, Offline, SyncError
 from relay_app.sync.wire import API_PREFIX
 
@@ -34,8 +34,6 @@ DEFAULT_CHUNK_BYTES = 256 * 1024
 MIN_CHUNK_BYTES = 16 * 1024
 CHECKSUM_MISMATCH = 460
 
-# Called after the n-th failure in a row: waits (or raises to give up / on a cancel).
-Pause = Callable[[int, TransientFailure], None]
 Result = TypeVar("Result")
 
 
@@ -206,13 +204,7 @@ class AttachmentUploader:
     # -- helpers ---------------------------------------------------------------------------------
 
     def _retrying(self, call: Callable[[], Result]) -> Result:
-        failures = 0
-        while True:
-            try:
-                return call()
-            except TransientFailure as error:
-                failures += 1
-                self.pause(failures, error)
+        return retrying(call, self.pause)
 
     def _media_type(self, sha256: str) -> str:
         with self.database.read() as session:

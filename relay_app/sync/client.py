@@ -80,6 +80,21 @@ class TransientFailure(SyncError):
         self.unreachable = unreachable
 
 
+# Called after the n-th failure in a row of one step: waits, or raises to give up (or on a cancel).
+Pause = Callable[[int, TransientFailure], None]
+
+
+def retrying(call: Callable[[], Result], pause: Pause) -> Result:
+    """``call`` until it succeeds, with ``pause`` between transient failures."""
+    failures = 0
+    while True:
+        try:
+            return call()
+        except TransientFailure as error:
+            failures += 1
+            pause(failures, error)
+
+
 def _retry_policy(total: int) -> Retry:
     return Retry(
         total=total,

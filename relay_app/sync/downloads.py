@@ -27,8 +27,8 @@ from relay_app.i18n import _
 from relay_app.store.database import Database
 from relay_app.store.models import Attachment, AttachmentUpload
 from relay_app.store.types import utc_now
-from relay_app.sync.attachments import Pause, file_path
-from relay_app.sync.client import SyncClient, TransientFailure, error_for
+from relay_app.sync.attachments import file_path
+from relay_app.sync.client import Pause, SyncClient, TransientFailure, error_for
 from relay_app.sync.errors import Cancelled, Offline, SyncError
 from relay_app.sync.wire import API_PREFIX
 

@@ -30,7 +30,13 @@ from relay_app.store.types import utc_now
 from relay_app.sync.apply import apply_fetched, apply_page, keys_to_fetch, start_snapshot
 from relay_app.sync.attachments import AttachmentUploader, file_path, pending_hashes
 from relay_app.sync.batching import AdaptiveBatch
-from relay_app.sync.client import RECORDS_PER_QUESTION, SyncClient, Traffic, TransientFailure
+from relay_app.sync.client import (
+    RECORDS_PER_QUESTION,
+    SyncClient,
+    Traffic,
+    TransientFailure,
+    retrying,
+)
 from relay_app.sync.data_saver import link_is_good, read_data_saver
 from relay_app.sync.downloads import AttachmentDownloader, wanted_files
 from relay_app.sync.errors import Cancelled, Offline, SyncError
@@ -344,13 +350,7 @@ class SyncEngine:
     # -- retries, progress, history --------------------------------------------------------------
 
     def _retrying(self, call: Callable[[], Result]) -> Result:
-        failures = 0
-        while True:
-            try:
-                return call()
-            except TransientFailure as error:
-                failures += 1
-                self._pause_or_give_up(failures, error)
+        return retrying(call, self._pause_or_give_up)
 
     def _pause_or_give_up(self, failures: int, error: TransientFailure) -> None:
         if failures >= (UNREACHABLE_ATTEMPTS if error.unreachable else self.retries.attempts):
