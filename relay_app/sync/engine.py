@@ -217,19 +217,21 @@ class SyncEngine:
             keys = due_entries(session, None if retry_refused else utc_now())
         total = len(keys)
         position = 0
-        while position < len(keys):
-            chunk = keys[position : position + self.batch.size]
-            with self.database.read() as session:
-                sent = build_batch(session, chunk)
-            if sent:
-                self._report(Phase.PUSHING, position, total)
-                self._send(sent, counts)
-            position += len(chunk)
-            self._report(Phase.PUSHED, position, total)
-        summary.pushed += counts.pushed
-        summary.conflicts += counts.conflicts
-        summary.rejected += counts.rejected
-        summary.rejected_messages.extend(counts.rejected_messages)
+        try:
+            while position < len(keys):
+                chunk = keys[position : position + self.batch.size]
+                with self.database.read() as session:
+                    sent = build_batch(session, chunk)
+                if sent:
+                    self._report(Phase.PUSHING, position, total)
+                    self._send(sent, counts)
+                position += len(chunk)
+                self._report(Phase.PUSHED, position, total)
+        finally:  # a run stopped midway still tells what its stored receipts did
+            summary.pushed += counts.pushed
+            summary.conflicts += counts.conflicts
+            summary.rejected += counts.rejected
+            summary.rejected_messages.extend(counts.rejected_messages)
 
     def _send(self, sent: list[Outgoing], counts: ReceiptCounts, *, probes: bool = False) -> None:
         """Push ``sent``, in smaller pieces when the link cannot carry it whole."""

@@ -41,3 +41,62 @@ class NotEnrolled(SyncError):
             _("This device is not enrolled; run “relay-app enroll --server URL --code CODE” first."),
             code="not_enrolled",
         )
+
+
+class CaptivePortal(SyncError):
+    """A web page (or a redirect to one) came back instead of the server's answer: a network
+    that wants a sign-in first (hotel or airport Wi-Fi). Asking again cannot help until then."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The network answered with a web page instead of the server: sign in to the Wi-Fi first "
+              "(open any web page in a browser), then sync again. Your changes are kept."),
+            code="captive_portal",
+        )
+
+
+class DamagedAnswer(SyncError):
+    """A complete answer that is not JSON: the server (or something on the way) sent it so."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The server's answer arrived cut off or damaged and was not used; your changes are kept. "
+              "If this happens again, tell the server's administrator."),
+            code="damaged_answer",
+        )
+
+
+class ServerFailed(SyncError):
+    """The server answered with an internal error (500 and the like): a fault on its side."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            _("The server failed (HTTP {status}); your changes are kept. Try again later; if it "
+              "keeps failing, tell the server's administrator.").format(status=status),
+            code="server_failed",
+            status=status,
+        )
+
+
+class ServerUnavailable(SyncError):
+    """The server (or its gateway) kept answering that it is busy or down, try after try."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            _("The server is busy or unavailable (HTTP {status}) and stayed so after several tries; "
+              "your changes are kept. Try again later.").format(status=status),
+            code="server_unavailable",
+            status=status,
+        )
+
+
+class ReceiptMismatch(SyncError):
+    """A push answer whose results do not name exactly the changes sent: none of it is stored."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The server's answer did not match the changes sent, so it was refused; your changes are "
+              "kept and go out again with the next sync. If this happens again, tell the server's "
+              "administrator."),
+            code="receipt_mismatch",
+        )
