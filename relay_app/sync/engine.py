@@ -39,7 +39,7 @@ from relay_app.sync.client import (
 )
 from relay_app.sync.data_saver import link_is_good, read_data_saver
 from relay_app.sync.downloads import AttachmentDownloader, wanted_files
-from relay_app.sync.errors import Cancelled, Offline, SyncError
+from relay_app.sync.errors import Cancelled, SyncError
 from relay_app.sync.progress import Phase, ProgressCallback, SyncProgress, SyncSummary
 from relay_app.sync.push import (
     Outgoing,
@@ -356,7 +356,7 @@ class SyncEngine:
 
     def _pause_or_give_up(self, failures: int, error: TransientFailure) -> None:
         if failures >= (UNREACHABLE_ATTEMPTS if error.unreachable else self.retries.attempts):
-            raise Offline(str(error)) from error
+            raise error.given_up() from error
         if self.cancel_event.wait(self.retries.wait(failures - 1)):
             raise Cancelled()
 
