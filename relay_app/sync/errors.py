@@ -20,7 +20,12 @@ class SyncError(ServiceError):
         self.summary: SyncSummary | None = None
 
 
-class Offline(SyncError):
+class ServerTrouble(SyncError):
+    """The server, or the way to it, cannot answer usefully now: every further request of the run
+    would fail alike, so the run stops here (a file transfer does not go on to the next file)."""
+
+
+class Offline(ServerTrouble):
     """The server could not be reached or stopped answering; everything local is kept."""
 
     def __init__(self, detail: str) -> None:
@@ -43,7 +48,7 @@ class NotEnrolled(SyncError):
         )
 
 
-class CaptivePortal(SyncError):
+class CaptivePortal(ServerTrouble):
     """A web page (or a redirect to one) came back instead of the server's answer: a network
     that wants a sign-in first (hotel or airport Wi-Fi). Asking again cannot help until then."""
 
@@ -55,7 +60,7 @@ class CaptivePortal(SyncError):
         )
 
 
-class DamagedAnswer(SyncError):
+class DamagedAnswer(ServerTrouble):
     """A complete answer that is not JSON: the server (or something on the way) sent it so."""
 
     def __init__(self) -> None:
@@ -66,7 +71,7 @@ class DamagedAnswer(SyncError):
         )
 
 
-class ServerFailed(SyncError):
+class ServerFailed(ServerTrouble):
     """The server answered with an internal error (500 and the like): a fault on its side."""
 
     def __init__(self, status: int) -> None:
@@ -78,7 +83,7 @@ class ServerFailed(SyncError):
         )
 
 
-class ServerUnavailable(SyncError):
+class ServerUnavailable(ServerTrouble):
     """The server (or its gateway) kept answering that it is busy or down, try after try."""
 
     def __init__(self, status: int) -> None:

@@ -10,13 +10,17 @@ asking again is asked once.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
 
+from relay_app.services.attachments import AttachmentStore
+from relay_app.services.record_files import RecordFileService
 from relay_app.store.models import PendingChange
 from relay_app.sync.client import SyncClient
+from relay_app.sync.connect import files_dir
 from relay_app.sync.credentials import TokenStore
 from relay_app.sync.engine import RetrySchedule, SyncEngine
 from relay_app.sync.errors import SyncError
@@ -60,7 +64,7 @@ def _engine(relay: Relay, url: str, *, attempts: int = 20) -> SyncEngine:
     """The relay's enrolment, reached at ``url``; fast retries so that a retried call shows."""
     token = TokenStore(relay.data_dir).load(relay.server_url)
     client = SyncClient(url, token, retries=0)
-    return SyncEngine(relay.services.database, client,
+    return SyncEngine(relay.services.database, client, files_dir=files_dir(relay.data_dir),
                       retries=RetrySchedule(attempts=attempts, first_wait=0.01, longest_wait=0.05))
 
 
@@ -145,3 +149,43 @@ def test_a_cut_answer_is_named_not_retried_and_the_next_run_settles_it(
     summary = relay.sync()
     assert summary.in_sync and summary.pushed == 3 and _pending(relay) == []
     assert {view.id for view in relay.services.records("partners").list()} == set(ids)
+
+
+def _poster(relay: Relay, size: int) -> None:
+    """A partner with a poster of ``size`` random bytes, linked as a person links it."""
+    owner = relay.services.records("partners").create(partner(1)).id
+    files = RecordFileService(relay.services.database, AttachmentStore(files_dir(relay.data_dir)), None)
+    files.link("partners", owner, "poster", files.store.put_bytes(os.urandom(size)), "image/jpeg")
+
+
+def _unavailable(_request: Request) -> Reply:
+    return Reply(503, b"<html><body>503 Service Temporarily Unavailable</body></html>", HTML)
+
+
+@pytest.mark.parametrize(
+    ("files_answer", "code", "asked"),
+    [(_portal_page, "captive_portal", 1), (_unavailable, "server_unavailable", 3)],
+)
+def test_files_meeting_a_portal_or_a_down_server_stop_the_run_once_not_once_per_file(
+    central: Central, make_relay: Callable[..., Relay], files_answer: Answer, code: str, asked: int
+) -> None:
+    """Records pass; the two photos to download meet a login page (or a 503 that lasts). Before,
+    each file took the failure for its own refusal: the next file asked again, and the run ended
+    with no word of the portal."""
+    writer, reader = make_relay("writer"), make_relay("reader")
+    _poster(writer, 10_000)
+    _poster(writer, 12_000)
+    assert writer.sync().in_sync
+
+    def answer(request: Request) -> Reply:
+        if request.path.startswith(f"{API_PREFIX}/attachments/"):
+            return files_answer(request)
+        return forwarding(central.url)(request)
+
+    with LocalHttpServer(answer) as link, pytest.raises(SyncError) as failed:
+        _engine(reader, link.url, attempts=3).sync()
+
+    assert failed.value.code == code
+    assert sum(path.startswith(f"{API_PREFIX}/attachments/") for path in link.paths()) == asked
+    kept = [path for path in files_dir(reader.data_dir).rglob("*") if path.is_file()]
+    assert all(b"<html>" not in path.read_bytes() for path in kept)  # no login page kept as a photo
