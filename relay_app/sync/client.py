@@ -35,6 +35,7 @@ from relay_app.sync.errors import (
     DamagedAnswer,
     Offline,
     ServerFailed,
+    ServerTrouble,
     ServerUnavailable,
     SyncError,
 )
@@ -98,8 +99,10 @@ class TransientFailure(SyncError):
     def given_up(self) -> SyncError:
         """What to tell a person once the retries are spent: the server's state when it answered,
         the network's when it did not."""
-        if self.status is not None:
+        if self.status in RETRIED_STATUSES:
             return ServerUnavailable(self.status)
+        if self.status is not None:  # too large, even as a batch of one
+            return ServerTrouble(str(self), code=self.code, status=self.status)
         return Offline(str(self))
 
 
