@@ -3,6 +3,7 @@
 `sync` exits 0 only when every record is exchanged (no pending change, no open conflict); otherwise
 it prints what it did and one line saying why it is not done, and exits 1. Files still waiting (held
 back by the data saver, or not on the server yet) are counted in the summary but do not fail it.
+With ``--quiet`` it prints nothing unless it exits 1, and then only the line saying why (for cron).
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def register(
     sync_command.add_argument(
         "--server", metavar="URL", help=_("the server's address (default: the one enrolled with)")
     )
-    sync_command.add_argument("--quiet", action="store_true", help=_("print only the summary"))
+    sync_command.add_argument(
+        "--quiet", action="store_true",
+        help=_("print nothing when everything was exchanged; otherwise only the reason"),
+    )
     files_choice = sync_command.add_mutually_exclusive_group()
     files_choice.add_argument(
         "--files", dest="files", action="store_const", const=True, default=None,
@@ -101,7 +105,7 @@ def sync(args: argparse.Namespace, paths: Paths) -> int:
             summary = engine.sync(files=args.files)
         except SyncError as error:
             partial = error.summary
-            if partial is not None and not args.json:
+            if partial is not None and not (args.json or args.quiet):
                 print(_summary_text(partial))
             if args.json:
                 print_json({**(partial.to_json() if partial else {}), "reason": str(error)})
@@ -109,7 +113,7 @@ def sync(args: argparse.Namespace, paths: Paths) -> int:
             return 1
     if args.json:
         print_json(summary.to_json())
-    else:
+    elif not args.quiet:
         print(_summary_text(summary))
     if not summary.in_sync:
         print_error(summary.reason or _("Not everything was exchanged."))

@@ -24,7 +24,7 @@ from relay_app.store.database import Database
 from relay_app.store.models import Attachment, AttachmentUpload
 from relay_app.store.types import utc_now
 from relay_app.sync.client import Pause, SyncClient, TransientFailure, error_for, retrying
-from relay_app.sync.errors import Cancelled, Offline, SyncError
+from relay_app.sync.errors import Cancelled, ServerTrouble, SyncError
 from relay_app.sync.wire import API_PREFIX
 
 TUS_VERSION = "1.0.0"
@@ -98,7 +98,7 @@ class AttachmentUploader:
                     continue
                 try:
                     uploaded = self._upload(sha, counts)
-                except (Cancelled, Offline):
+                except (Cancelled, ServerTrouble):
                     raise
                 except SyncError:  # this file was refused (too large...): the others go on
                     uploaded = False

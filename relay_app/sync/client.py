@@ -5,6 +5,10 @@ are retried by urllib3 with exponential backoff and jitter (pushes too: the serv
 replayed change by its device and sequence number), request bodies are gzip-compressed and answers
 arrive compressed. Each call runs on a helper thread so that a cancel takes effect within a fraction
 of a second; an abandoned call is harmless because every call is idempotent.
+
+Only what may pass is a ``TransientFailure`` (a cut link, a timeout, a busy server). An answer that
+asking again cannot change (a captive portal's page, a server error, a complete answer that is not
+JSON) stops the run at once with words for what it is (``relay_app.sync.errors``).
 """
 
 from __future__ import annotations
@@ -25,7 +29,16 @@ from urllib3.util.retry import Retry
 
 from relay_app import __version__
 from relay_app.i18n import _
-from relay_app.sync.errors import Cancelled, SyncError
+from relay_app.sync.errors import (
+    Cancelled,
+    CaptivePortal,
+    DamagedAnswer,
+    Offline,
+    ServerFailed,
+    ServerTrouble,
+    ServerUnavailable,
+    SyncError,
+)
 from relay_app.sync.wire import (
     API_PREFIX,
     PROTOCOL_HEADER,
@@ -48,6 +61,10 @@ Result = TypeVar("Result")
 
 # How often a waiting call looks at the cancel flag.
 CANCEL_POLL_SECONDS = 0.1
+# A gateway's or a busy server's statuses, and a timed-out or throttled request: worth asking again.
+# Any other 5xx is the server failing at the request itself, which asking again does not mend.
+RETRIED_STATUSES = (408, 429, 502, 503, 504)
+NETWORK_SIGN_IN = 511  # RFC 6585: a captive portal asking to sign in
 RECORDS_PER_QUESTION = 500  # the most keys one ``sync/records`` request may name
 
 
@@ -78,6 +95,15 @@ class TransientFailure(SyncError):
     ) -> None:
         super().__init__(message, code=code, status=status)
         self.unreachable = unreachable
+
+    def given_up(self) -> SyncError:
+        """What to tell a person once the retries are spent: the server's state when it answered,
+        the network's when it did not."""
+        if self.status in RETRIED_STATUSES:
+            return ServerUnavailable(self.status)
+        if self.status is not None:  # too large, even as a batch of one
+            return ServerTrouble(str(self), code=self.code, status=self.status)
+        return Offline(str(self))
 
 
 # Called after the n-th failure in a row of one step: waits, or raises to give up (or on a cancel).
@@ -178,6 +204,9 @@ class SyncClient:
         sent = {"Authorization": f"Bearer {self.token}", **headers}
         timeout = (self.timeouts.connect, self.timeouts.read)
         response = self._exchange(method, url, data=data, headers=sent, timeout=timeout)
+        # Our server never answers a web page; a file may look like one, so only the type counts.
+        if _is_portal(response) or (response.ok and _declares_html(response)):
+            raise CaptivePortal()
         if response.status_code >= 500:
             raise error_for(response)
         return response
@@ -230,8 +259,11 @@ class SyncClient:
         def send() -> requests.Response:
             session = self._take_session()
             try:
+                # The protocol has no redirects: one is a captive portal's (or someone's) detour,
+                # and following it would hand the request to another address.
                 response = session.request(
-                    method, url, data=data, params=params, headers=headers, timeout=timeout
+                    method, url, data=data, params=params, headers=headers, timeout=timeout,
+                    allow_redirects=False,
                 )
                 len(response.content)  # read the body here, so a cut surfaces as a retryable error
                 return response
@@ -275,6 +307,8 @@ class SyncClient:
         url = f"{self.server_url}{API_PREFIX}{path}"
         timeout = (self.timeouts.connect, read_timeout or self.timeouts.read)
         response = self._exchange(method, url, data=data, params=params, headers=headers, timeout=timeout)
+        if _is_portal(response) or (response.ok and _looks_like_html(response)):
+            raise CaptivePortal()
         if not _framed(response):
             # A link dropped inside the headers reads as a complete answer with an empty body.
             raise TransientFailure(_("connection lost"), code="network")
@@ -284,8 +318,10 @@ class SyncClient:
             return answer.model_validate_json(response.content)
         except ValidationError as error:
             if any(problem["type"] == "json_invalid" for problem in error.errors()):
-                # Not JSON at all: an answer mangled on the way (cut inside its headers).
-                raise TransientFailure(_("connection lost"), code="network") from error
+                # The whole framed answer arrived (a cut link fails the read instead), and it is
+                # not JSON: the server or something on the way sent it so; asking again will not
+                # mend it.
+                raise DamagedAnswer() from error
             raise SyncError(
                 _("The server's answer could not be read ({detail}).").format(detail=error.error_count()),
                 code="bad_answer",
@@ -314,6 +350,20 @@ def run_cancellable(call: Callable[[], Result], cancel: threading.Event) -> Resu
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]
+
+
+def _is_portal(response: requests.Response) -> bool:
+    """A redirect (never part of the protocol) or the status a captive portal signs in with."""
+    return response.is_redirect or response.status_code == NETWORK_SIGN_IN
+
+
+def _declares_html(response: requests.Response) -> bool:
+    return response.headers.get("Content-Type", "").lower().startswith(("text/html", "application/xhtml"))
+
+
+def _looks_like_html(response: requests.Response) -> bool:
+    """A web page where JSON was expected: said by its type, or by its first character."""
+    return _declares_html(response) or response.content.lstrip()[:1] == b"<"
 
 
 def _framed(response: requests.Response) -> bool:
@@ -346,18 +396,22 @@ def _describe(error: Exception) -> str:
 
 def error_for(response: requests.Response) -> SyncError:
     status = response.status_code
+    if _is_portal(response):
+        return CaptivePortal()
     try:
         payload = json.loads(response.content)
         code = str(payload.get("error", "http_error"))
         server_message = str(payload.get("message", ""))
     except (ValueError, AttributeError):
         code, server_message = "http_error", ""
-    if status >= 500 or status in (408, 429) or code in ("body_too_large", "batch_too_large"):
+    if status in RETRIED_STATUSES or code in ("body_too_large", "batch_too_large"):
         return TransientFailure(
             _("The server could not take the request (HTTP {status}).").format(status=status),
             code=code,
             status=status,
         )
+    if status >= 500:
+        return ServerFailed(status)
     if status == 426:
         message = server_message or _("This version of Relay cannot sync with this server.")
     elif status == 401:

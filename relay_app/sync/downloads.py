@@ -29,7 +29,7 @@ from relay_app.store.models import Attachment, AttachmentUpload
 from relay_app.store.types import utc_now
 from relay_app.sync.attachments import file_path
 from relay_app.sync.client import Pause, SyncClient, TransientFailure, error_for
-from relay_app.sync.errors import Cancelled, Offline, SyncError
+from relay_app.sync.errors import Cancelled, ServerTrouble, SyncError
 from relay_app.sync.wire import API_PREFIX
 
 PARTIAL_FOLDER = ".partial"
@@ -107,7 +107,7 @@ class AttachmentDownloader:
             except _Absent:
                 counts.not_on_server += 1
                 continue
-            except (Cancelled, Offline):
+            except (Cancelled, ServerTrouble):
                 raise
             except SyncError:  # this file was refused: the others go on
                 fetched = False

@@ -39,7 +39,7 @@ from relay_app.sync.client import (
 )
 from relay_app.sync.data_saver import link_is_good, read_data_saver
 from relay_app.sync.downloads import AttachmentDownloader, wanted_files
-from relay_app.sync.errors import Cancelled, Offline, SyncError
+from relay_app.sync.errors import Cancelled, SyncError
 from relay_app.sync.progress import Phase, ProgressCallback, SyncProgress, SyncSummary
 from relay_app.sync.push import (
     Outgoing,
@@ -217,19 +217,21 @@ class SyncEngine:
             keys = due_entries(session, None if retry_refused else utc_now())
         total = len(keys)
         position = 0
-        while position < len(keys):
-            chunk = keys[position : position + self.batch.size]
-            with self.database.read() as session:
-                sent = build_batch(session, chunk)
-            if sent:
-                self._report(Phase.PUSHING, position, total)
-                self._send(sent, counts)
-            position += len(chunk)
-            self._report(Phase.PUSHED, position, total)
-        summary.pushed += counts.pushed
-        summary.conflicts += counts.conflicts
-        summary.rejected += counts.rejected
-        summary.rejected_messages.extend(counts.rejected_messages)
+        try:
+            while position < len(keys):
+                chunk = keys[position : position + self.batch.size]
+                with self.database.read() as session:
+                    sent = build_batch(session, chunk)
+                if sent:
+                    self._report(Phase.PUSHING, position, total)
+                    self._send(sent, counts)
+                position += len(chunk)
+                self._report(Phase.PUSHED, position, total)
+        finally:  # a run stopped midway still tells what its stored receipts did
+            summary.pushed += counts.pushed
+            summary.conflicts += counts.conflicts
+            summary.rejected += counts.rejected
+            summary.rejected_messages.extend(counts.rejected_messages)
 
     def _send(self, sent: list[Outgoing], counts: ReceiptCounts, *, probes: bool = False) -> None:
         """Push ``sent``, in smaller pieces when the link cannot carry it whole."""
@@ -354,7 +356,7 @@ class SyncEngine:
 
     def _pause_or_give_up(self, failures: int, error: TransientFailure) -> None:
         if failures >= (UNREACHABLE_ATTEMPTS if error.unreachable else self.retries.attempts):
-            raise Offline(str(error)) from error
+            raise error.given_up() from error
         if self.cancel_event.wait(self.retries.wait(failures - 1)):
             raise Cancelled()
 

@@ -20,7 +20,12 @@ class SyncError(ServiceError):
         self.summary: SyncSummary | None = None
 
 
-class Offline(SyncError):
+class ServerTrouble(SyncError):
+    """The server, or the way to it, cannot answer usefully now: every further request of the run
+    would fail alike, so the run stops here (a file transfer does not go on to the next file)."""
+
+
+class Offline(ServerTrouble):
     """The server could not be reached or stopped answering; everything local is kept."""
 
     def __init__(self, detail: str) -> None:
@@ -40,4 +45,63 @@ class NotEnrolled(SyncError):
         super().__init__(
             _("This device is not enrolled; run “relay-app enroll --server URL --code CODE” first."),
             code="not_enrolled",
+        )
+
+
+class CaptivePortal(ServerTrouble):
+    """A web page (or a redirect to one) came back instead of the server's answer: a network
+    that wants a sign-in first (hotel or airport Wi-Fi). Asking again cannot help until then."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The network answered with a web page instead of the server: sign in to the Wi-Fi first "
+              "(open any web page in a browser), then sync again. Your changes are kept."),
+            code="captive_portal",
+        )
+
+
+class DamagedAnswer(ServerTrouble):
+    """A complete answer that is not JSON: the server (or something on the way) sent it so."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The server's answer arrived cut off or damaged and was not used; your changes are kept. "
+              "If this happens again, tell the server's administrator."),
+            code="damaged_answer",
+        )
+
+
+class ServerFailed(ServerTrouble):
+    """The server answered with an internal error (500 and the like): a fault on its side."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            _("The server failed (HTTP {status}); your changes are kept. Try again later; if it "
+              "keeps failing, tell the server's administrator.").format(status=status),
+            code="server_failed",
+            status=status,
+        )
+
+
+class ServerUnavailable(ServerTrouble):
+    """The server (or its gateway) kept answering that it is busy or down, try after try."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            _("The server is busy or unavailable (HTTP {status}) and stayed so after several tries; "
+              "your changes are kept. Try again later.").format(status=status),
+            code="server_unavailable",
+            status=status,
+        )
+
+
+class ReceiptMismatch(SyncError):
+    """A push answer whose results do not name exactly the changes sent: none of it is stored."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The server's answer did not match the changes sent, so it was refused; your changes are "
+              "kept and go out again with the next sync. If this happens again, tell the server's "
+              "administrator."),
+            code="receipt_mismatch",
         )

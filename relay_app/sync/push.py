@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from relay_app.services.outbox import next_seq
 from relay_app.store.models import SYNCED_MODELS, PendingChange, SyncConflict, SyncedRecord
 from relay_app.store.types import utc_now
+from relay_app.sync.errors import ReceiptMismatch
 from relay_app.sync.values import column_value, wire_values
 from relay_app.sync.wire import (
     DELETED_FIELD,
@@ -155,11 +156,12 @@ def store_receipts(
 ) -> None:
     """Write every result of one push answer; the caller commits them together.
 
-    ``probes`` answers (see ``build_probes``) only move the base version on and keep conflicts:
-    the entry and its dirty fields stay for the newer seq.
+    Raises ``ReceiptMismatch`` before writing anything when the results do not name exactly the
+    changes sent. ``probes`` answers (see ``build_probes``) only move the base version on and keep
+    conflicts: the entry and its dirty fields stay for the newer seq.
     """
     now = utc_now()
-    for outgoing, result in zip(sent, results, strict=True):
+    for outgoing, result in match_receipts(sent, results):
         change = outgoing.change
         entry = _entry(session, change.kind, change.id)
         if entry is not None and entry.sent_seq == change.seq:
@@ -191,6 +193,28 @@ def store_receipts(
             _settle_record(session, row, change, result, counts)
         if still_current:
             session.delete(entry)
+
+
+def match_receipts(
+    sent: list[Outgoing], results: list[ChangeResult]
+) -> list[tuple[Outgoing, ChangeResult]]:
+    """Each change sent with the result that names it by (seq, kind, id), in sending order.
+
+    A result is trusted only for the change it names: by position, a reordered answer would mark
+    the wrong rows as synced, and one about other changes would empty the outbox. An answer with
+    a result missing, extra, or named twice is refused whole.
+    """
+    by_key = {(result.seq, result.kind, result.id): result for result in results}
+    if len(by_key) != len(results) or len(results) != len(sent):
+        raise ReceiptMismatch()
+    try:
+        return [(outgoing, by_key[_receipt_key(outgoing.change)]) for outgoing in sent]
+    except KeyError:
+        raise ReceiptMismatch() from None
+
+
+def _receipt_key(change: Change) -> tuple[int, str, str]:
+    return (change.seq, change.kind, change.id)
 
 
 def _settle_record(

