@@ -18,6 +18,7 @@ from relay_central.admin import (
     revoke_relay,
 )
 from relay_central.db import Database
+from relay_central.erasure import compact
 from relay_central.migrate import current_revision, upgrade
 from relay_central.prune import prune
 from relay_central.settings import Settings, load_settings
@@ -76,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     pruning.add_argument("--older-than-days", type=float, default=None,
                          help=_("default: the retention (180 days)"))
+    commands.add_parser(
+        "erase-now", parents=[common],
+        help=_("rewrite the database files so that no byte of deleted or erased data is left "
+               "in them (locks each table while it runs)"),
+    )
     return parser
 
 
@@ -140,6 +146,10 @@ def _administer(args: argparse.Namespace, settings: Settings, database: Database
         older = None if args.older_than_days is None else timedelta(days=args.older_than_days)
         report = prune(database, settings, older)
         print(json.dumps(report.__dict__))
+        return 0
+    if args.command == "erase-now":
+        steps = compact(database, rebuild=True)
+        print(_("Database files rewritten: {steps}.").format(steps=", ".join(steps)))
         return 0
     raise AssertionError(args.command)
 

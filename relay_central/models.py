@@ -146,6 +146,18 @@ class RecordVersion(Base):
     )
 
 
+class ScopeExit(Base):
+    """A region whose relays may hold a registration the record has since left (its forum moved
+    to another region, or it moved to a forum of another region): they are sent a removal."""
+
+    __tablename__ = "scope_exits"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
 class AppliedChange(Base):
     """The first answer given to (device, seq): a replay gets it again and applies nothing."""
 

@@ -1,12 +1,14 @@
 """Forget what no client can still need: old tombstones, old versions, old replay answers.
 
 Pruning tombstones moves `pruned_through` forward, so a cursor from before them is answered with
-`resync` instead of silently missing a delete.
+`resync` instead of silently missing a delete. When rows were removed, the database files are
+compacted so that their bytes go too (relay_central.erasure.compact).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -14,7 +16,8 @@ from sqlalchemy.orm import aliased
 
 from relay_central.blobs import upload_path
 from relay_central.db import Database, server_state
-from relay_central.models import AppliedChange, Record, RecordVersion, Upload, utc_now
+from relay_central.erasure import LogInUse, compact
+from relay_central.models import AppliedChange, Record, RecordVersion, ScopeExit, Upload, utc_now
 from relay_central.settings import Settings
 
 
@@ -25,6 +28,8 @@ class PruneReport:
     answers: int
     uploads: int
     pruned_through: int
+    # What was done so that the removed rows' bytes leave the database files (see erasure.compact).
+    compacted: list[str] = field(default_factory=list)
 
 
 def prune(
@@ -46,6 +51,9 @@ def prune(
                 delete(RecordVersion).where(RecordVersion.kind == kind, RecordVersion.id == record_id)
             )
             session.execute(delete(Record).where(Record.kind == kind, Record.id == record_id))
+            session.execute(
+                delete(ScopeExit).where(ScopeExit.kind == kind, ScopeExit.id == record_id)
+            )
         if doomed:
             state.pruned_through = max(state.pruned_through, max(seq for *_k, seq in doomed))
 
@@ -69,10 +77,16 @@ def prune(
         pruned_through = state.pruned_through
     for upload in stale_uploads:
         upload_path(settings, upload.id).unlink(missing_ok=True)
+    compacted: list[str] = []
+    if doomed or versions or answers:
+        # SQLite zeroed the rows already: a log still in use is truncated at the next chance.
+        with suppress(LogInUse):
+            compacted = list(compact(database))
     return PruneReport(
         tombstones=len(doomed),
         versions=int(versions or 0),
         answers=int(answers or 0),
         uploads=len(stale_uploads),
         pruned_through=pruned_through,
+        compacted=compacted,
     )

@@ -3,7 +3,8 @@
 Each record appears once, at the position of its latest change, with its full values: a client
 that pulls to the end holds the latest version of everything it may read. Protocol 2 leaves the
 values out of a device's own change coming back when its push answer already described that
-version in full; a snapshot (from the start of the feed) always carries them.
+version in full; a snapshot (from the start of the feed) always carries them. A registration that
+left one of the relay's regions comes as a removal item, without values, at its place in the feed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from relay_central.cursor import BadCursor, decode_cursor, encode_cursor
 from relay_central.db import Database, server_state
 from relay_central.errors import ApiError
 from relay_central.models import Record
-from relay_central.readable import may_abbreviate, pull_item, readable_records
+from relay_central.readable import feed_records, may_abbreviate, pull_item, removal_item
 
 # Position 0, the start of the feed: always valid, it is a full snapshot.
 SNAPSHOT_START = 0
@@ -49,8 +50,9 @@ def pull_page(
 
         # Kinds a protocol-1 client does not know are filtered here: the cursor still moves past
         # them, since a page ends at its last item or, on the last page, at `latest`.
-        rows = session.scalars(
-            readable_records(actor, protocol)
+        # A snapshot leaves out removals: the device drops what the snapshot does not contain.
+        rows = session.execute(
+            feed_records(actor, protocol, removals=start != SNAPSHOT_START)
             .where(Record.change_seq > start, Record.change_seq <= latest)
             .order_by(Record.change_seq)
             .limit(limit + 1)
@@ -59,12 +61,13 @@ def pull_page(
 
     has_more = len(rows) > limit
     page = rows[:limit]
-    end = page[-1].change_seq if has_more else latest
+    end = page[-1][0].change_seq if has_more else latest
     snapshot = start == SNAPSHOT_START
     return PullResponse(
         items=[
             pull_item(row, with_values=snapshot or not may_abbreviate(row, actor, protocol))
-            for row in page
+            if in_scope else removal_item(row)
+            for row, in_scope in page
         ],
         next_cursor=encode_cursor(server_id, end),
         has_more=has_more,

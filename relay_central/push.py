@@ -38,9 +38,10 @@ from relay_app.sync.wire import (
     PushResponse,
     Rejected,
 )
-from relay_central import scope
+from relay_central import scope, scope_exits
 from relay_central.auth import Actor
 from relay_central.db import Database
+from relay_central.erasure import Erased, erase_history, flush_wal, personal_fields, without_personal
 from relay_central.errors import ApiError
 from relay_central.merge import MergeOutcome, three_way_merge
 from relay_central.models import utc_now
@@ -71,6 +72,9 @@ def apply_batch(
         batch = _Batch(session, settings, actor, request)
         results = [batch.answer(change) for change in request.changes]
         batch.store.write()
+        erase_history(session, batch.erased)
+    if batch.erased:
+        flush_wal(database)
     return PushResponse(batch_id=request.batch_id, results=results, server_time=utc_now())
 
 
@@ -110,6 +114,8 @@ class _Batch:
         self.store = BatchStore(session, actor.device_pk, request.batch_id, request.changes)
         # The fields of the change being decided, as the device sent them (see `answer`).
         self._sent: dict[str, Any] = {}
+        # Deleted records whose personal fields go from every kept copy once the batch is written.
+        self.erased: list[Erased] = []
 
     def answer(self, change: Change) -> ChangeResult:
         remembered = self.store.remembered(change.seq)
@@ -253,10 +259,14 @@ class _Batch:
                     )
                 ],
             )
-        # A delete based on the version it removes leaves the device holding exactly the tombstone.
+        # A delete based on the version it removes leaves the device holding exactly the tombstone
+        # (its own copy keeps the personal fields the server's tombstone leaves out).
+        tombstone = without_personal(change.kind, record.values)
         version = self._store(
-            change.kind, change.id, record, record.values, deleted=True, informed=not stale
+            change.kind, change.id, record, tombstone, deleted=True, informed=not stale
         )
+        if personal_fields(change.kind):
+            self.erased.append(Erased(change.kind, change.id, version))
         return Applied(seq=change.seq, kind=change.kind, id=change.id, version=version)
 
     # --- storage ------------------------------------------------------------------------------
@@ -286,15 +296,34 @@ class _Batch:
         else:
             fallback = record.region if record is not None else None
             region, forum_id = self._region(kind, values, fallback=fallback), None
-        # A forum that changed region: its registrations go out again, to its new region.
+        # A forum that changed region: its registrations go out again, to its new region, and
+        # leave the old one's relays (as does a registration moved to another region's forum).
         moved = kind == scope.FORUMS and record is not None and record.region != region
+        left = self._region_left(kind, record, region, forum_id)
         stored = self.store.store(
             kind, record_id, values, deleted=deleted, region=region, forum_id=forum_id,
             writer_informed=informed,
         )
         if moved:
             self.store.resend_registrations(record_id)
+            scope_exits.forum_left(self.store.session, record_id, left)
+        elif kind == scope.REGISTRATIONS:
+            scope_exits.registration_left(self.store.session, record_id, left)
         return stored.version
+
+    def _region_left(
+        self, kind: str, record: StoredRecord | None, region: str | None, forum_id: str | None
+    ) -> str | None:
+        """The region a forum or a registration leaves with this version (read before it is
+        stored), or None when it stays where it was."""
+        if record is None:
+            return None
+        if kind == scope.FORUMS:
+            return record.region if record.region != region else None
+        if kind == scope.REGISTRATIONS:
+            before = self.store.forum_region(scope.forum_of(record.values))
+            return before if before != self.store.forum_region(forum_id) else None
+        return None
 
     def _unknown_owner(self, change: Change) -> Rejected:
         """A file's link that arrived before its record: the client sends it again later."""

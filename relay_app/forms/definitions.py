@@ -192,13 +192,17 @@ REGISTRATIONS = Form(
     label=N_("Registrations"),
     fields=(
         Field("forum_id", T.REFERENCE, N_("Forum"), required=True, reference="forums"),
-        Field("first_name", T.TEXT, N_("First name"), required=True, max_length=100),
-        Field("last_name", T.TEXT, N_("Last name"), required=True, max_length=100),
-        Field("organisation", T.TEXT, N_("Organisation"), max_length=200),
+        Field(
+            "first_name", T.TEXT, N_("First name"), required=True, max_length=100, personal=True
+        ),
+        Field(
+            "last_name", T.TEXT, N_("Last name"), required=True, max_length=100, personal=True
+        ),
+        Field("organisation", T.TEXT, N_("Organisation"), max_length=200, personal=True),
         Field("college", T.CHOICE, N_("College"), codelist="colleges"),
         Field("country", T.CHOICE, N_("Country"), codelist="countries"),
-        Field("email", T.EMAIL, N_("Email"), max_length=254),
-        Field("phone", T.PHONE, N_("Phone"), max_length=40),
+        Field("email", T.EMAIL, N_("Email"), max_length=254, personal=True),
+        Field("phone", T.PHONE, N_("Phone"), max_length=40, personal=True),
         Field("role", T.CHOICE, N_("Role"), required=True, codelist="roles"),
         Field("travel_support", T.BOOLEAN, N_("Needs travel support"), default=False),
         Field(

@@ -55,6 +55,8 @@ class Field:
 
     ``max_length`` limits each item of a TEXT_LIST, ``max_items`` the number of items.
     ``reference`` names the record kind a REFERENCE field points to.
+    ``personal`` marks data about a person (name, contact details): erased from every copy the
+    server keeps when the record is deleted (see docs/sync-protocol.md, "Erasure").
     """
 
     name: str
@@ -74,6 +76,7 @@ class Field:
     default: Any = None
     max_items: int | None = None
     must_be_true: bool = False
+    personal: bool = False
 
     def __post_init__(self) -> None:
         if (self.codelist is not None) != (self.type in CODELIST_TYPES):

@@ -69,6 +69,10 @@ class Form:
     def field_names(self) -> tuple[str, ...]:
         return tuple(item.name for item in self.fields)
 
+    def personal_field_names(self) -> tuple[str, ...]:
+        """The fields holding data about a person, erased when the record is deleted."""
+        return tuple(item.name for item in self.fields if item.personal)
+
     def validate(self, values: Mapping[str, Any]) -> ValidationResult:
         """Validate a full record (see ``relay_app.forms.validation`` for the semantics)."""
         return validate_record(

@@ -4,6 +4,9 @@ A record with unsent local edits keeps them: the server's values fill only the f
 has not changed, and its base version stays where the edits started, so the next push is merged by
 the server against the right base and a field edited on both sides comes back as a conflict.
 
+A record that left this relay's scope (``out_of_scope``: a registration whose forum moved to
+another region) is removed with its unsent changes and conflicts, and nothing is pushed for it.
+
 Protocol 2 leaves out the values of this device's own changes coming back (``values`` None). A copy
 at that version or later needs nothing; an older one (a lost receipt, a restored backup) has its
 key stored with the page, and the engine fetches those records (``sync/records``) after the pull.
@@ -22,6 +25,7 @@ from relay_app.store.models import (
     PendingChange,
     RecordToFetch,
     SnapshotSeen,
+    SyncConflict,
     SyncedRecord,
 )
 from relay_app.store.types import utc_now
@@ -50,6 +54,9 @@ def apply_page(database: Database, page: PullResponse, *, snapshot: bool) -> Pag
     with database.write() as session:
         pending = _pending_keys(session, page.items)
         for item in page.items:
+            if item.out_of_scope:
+                removed += _forget(session, item)
+                continue  # never "seen" by a snapshot: the server no longer shows it here
             if item.values is None:
                 echoed += 1
                 to_fetch += _note_echo(session, item)
@@ -112,6 +119,25 @@ def start_snapshot(database: Database, fresh_cursor: str | None) -> None:
         write_state(session, SNAPSHOT, "1")
         write_state(session, CURSOR, fresh_cursor)
         write_state(session, CURSOR_PROTOCOL, str(PROTOCOL_VERSION))
+
+
+def _forget(session: Session, item: PullItem) -> int:
+    """The record left this relay's scope: remove every trace of it here, and queue nothing.
+
+    Unsent edits of it go too: the server refuses changes to records outside the relay's regions.
+    Returns 1 when a local copy was removed.
+    """
+    for model in (PendingChange, SyncConflict):
+        session.execute(delete(model).where(model.kind == item.kind,
+                                            model.record_id == item.id))
+    fetch = session.get(RecordToFetch, (item.kind, item.id))
+    if fetch is not None:
+        session.delete(fetch)
+    row = _local_row(session, item.kind, item.id)
+    if row is None:
+        return 0
+    session.delete(row)
+    return 1
 
 
 def _pending_keys(session: Session, items: list[PullItem]) -> dict[tuple[str, str], PendingChange]:

@@ -201,6 +201,10 @@ class PullItem(WireModel):
     deleted: bool
     values: FieldValues | None
     change_seq: int
+    # The asking relay may no longer read this record (a registration whose forum moved to another
+    # region): it removes its copy and pushes nothing for it. Sent with ``deleted`` true and empty
+    # ``values``, so that an app that ignores this key marks its copy deleted instead.
+    out_of_scope: bool = False
 
 
 class RecordKey(WireModel):

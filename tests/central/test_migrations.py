@@ -153,3 +153,84 @@ def test_upgrade_from_the_first_revision_keeps_every_row(
     merged = device.push_one("forums", FORUM_ID, {"venue": "Agropolis"}, base_version=1, seq=8)
     assert (merged["status"], merged["version"]) == ("merged", 3)
     assert merged["merged_fields"] == {"capacity": 120}
+
+
+# --- c0003_erasure: registrations deleted before the upgrade lose their personal fields ---------
+
+ERASURE_REVISION = "c0003_erasure"
+DELETED_ID = "2c3d4e5f-6071-4829-b0c1-d2e3f4051627"
+PERSONAL_VALUES = {"first_name": "Zqmarkerine", "last_name": "Zqmarkerova",
+                   "organisation": "Zqmarker coop", "email": "zqmarker@example.org",
+                   "phone": "+33 6 12 34 56 78"}
+
+
+def _fill_before_erasure(database: Database) -> None:
+    """A deleted registration as the server kept it before: personal values in the tombstone, in
+    both versions and in a merge and a conflict answer; beside it, a live registration."""
+    tables = MetaData()
+    tables.reflect(database.engine, only=TABLES)
+    kept = {"forum_id": FORUM_ID, "role": "farmer", "consent": True}
+    person = {**kept, **PERSONAL_VALUES}
+    record = {"updated_at": STAMP, "updated_by": 1, "region": None, "forum_id": FORUM_ID}
+    with database.engine.begin() as connection:
+        connection.execute(insert(tables.tables["relays"]), [{
+            "id": 1, "name": "Relais Europe", "email": "europe@example.org",
+            "regions": ["western_europe"], "active": True, "created_at": STAMP,
+        }])
+        connection.execute(insert(tables.tables["devices"]), [{
+            "id": 1, "device_id": "laptop-1", "relay_id": 1, "name": "Laptop",
+            "token_hash": hash_secret(TOKEN), "enrolled_at": STAMP, "revoked_at": None,
+            "last_seen_at": None,
+        }])
+        connection.execute(insert(tables.tables["records"]), [
+            {**record, "kind": "registrations", "id": DELETED_ID, "version": 2, "deleted": True,
+             "values": person, "change_seq": 2},
+            {**record, "kind": "registrations", "id": REGISTRATION_ID, "version": 1,
+             "deleted": False, "values": person, "change_seq": 1},
+        ])
+        connection.execute(insert(tables.tables["record_versions"]), [
+            {"kind": "registrations", "id": record_id, "version": version, "deleted": deleted,
+             "values": person, "created_at": STAMP, "device": 1}
+            for record_id, version, deleted in (
+                (DELETED_ID, 1, False), (DELETED_ID, 2, True), (REGISTRATION_ID, 1, False)
+            )
+        ])
+        conflict = {"field": "email", "server_value": "zqmarker@example.org",
+                    "client_value": "other.zqmarker@example.org", "base_value": None}
+        connection.execute(insert(tables.tables["applied_changes"]), [
+            {"device": 1, "seq": seq, "batch_id": "batch-1", "created_at": STAMP,
+             "answer": {"seq": seq, "kind": "registrations", "id": record_id, **answer}}
+            for seq, record_id, answer in (
+                (1, DELETED_ID, {"status": "merged", "version": 1,
+                                 "merged_fields": {"email": "zqmarker@example.org",
+                                                   "role": "farmer"}}),
+                (2, DELETED_ID, {"status": "conflict", "version": 1, "conflicts": [conflict]}),
+                (3, REGISTRATION_ID, {"status": "conflict", "version": 1,
+                                      "conflicts": [conflict]}),
+            )
+        ])
+        connection.execute(text("UPDATE server_state SET last_change_seq = 2 WHERE id = 1"))
+
+
+def test_upgrade_erases_registrations_deleted_before_it(database_url: str) -> None:
+    """Tried: upgrade a database the previous revision wrote, holding a deleted registration with
+    name, e-mail and phone everywhere; the live registration beside it must stay as it was."""
+    revisions = _revisions()
+    before = revisions[revisions.index(ERASURE_REVISION) - 1]
+    database = Database(database_url)
+    try:
+        upgrade(database, before)
+        _fill_before_erasure(database)
+        untouched = [row for table, rows in _contents(database).items() for row in rows
+                     if REGISTRATION_ID in repr(row) and table != "relays"]
+        upgrade(database)
+
+        contents = _contents(database)
+        erased = [row for rows in contents.values() for row in rows if DELETED_ID in repr(row)]
+        assert len(erased) == 5  # the tombstone, two versions, two answers
+        assert "zqmarker" not in repr(erased).lower()
+        assert all("farmer" in repr(row) for row in erased[:3])
+        assert [row for table, rows in contents.items() for row in rows
+                if REGISTRATION_ID in repr(row) and table != "relays"] == untouched
+    finally:
+        database.dispose()

@@ -1,0 +1,52 @@
+"""Registrations leaving a region: remembered so that the relays of that region remove them.
+
+A registration is read by the relays of its forum's region only. When the forum moves to another
+region, or the registration moves to a forum of another region, the relays of the old region
+would otherwise keep their copy for ever: the feed no longer shows them the record. A row here
+says "the relays of `region` may hold this record"; pull sends those relays a removal item for it
+at the record's place in the feed (see relay_central.readable and docs/sync-protocol.md,
+"Leaving a relay's scope"). A record that comes back into the region is read in full again.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, delete, insert, literal, select
+from sqlalchemy.orm import Session
+
+from relay_central import scope
+from relay_central.models import Record, ScopeExit, UTCDateTime, utc_now
+
+
+def forum_left(session: Session, forum_id: str, region: str | None) -> None:
+    """Every registration the server holds for the forum has left `region`."""
+    if region is not None:
+        _note(session, region, select(Record.id).where(
+            Record.kind == scope.REGISTRATIONS, Record.forum_id == forum_id
+        ))
+
+
+def registration_left(session: Session, record_id: str, region: str | None) -> None:
+    if region is not None:
+        _note(session, region, select(literal(record_id)))
+
+
+def _note(session: Session, region: str, ids: Select[tuple[str]]) -> None:
+    # Delete, then insert: the same two statements on both engines (no dialect's "on conflict").
+    session.execute(
+        delete(ScopeExit).where(
+            ScopeExit.kind == scope.REGISTRATIONS, ScopeExit.region == region,
+            ScopeExit.id.in_(ids),
+        )
+    )
+    leaving = ids.subquery()
+    session.execute(
+        insert(ScopeExit).from_select(
+            ["kind", "id", "region", "created_at"],
+            select(
+                literal(scope.REGISTRATIONS),
+                leaving.c[0],
+                literal(region),
+                literal(utc_now(), UTCDateTime()),
+            ),
+        )
+    )
