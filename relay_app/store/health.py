@@ -97,7 +97,7 @@ def store_existed(paths: Paths) -> bool:
 def check_store(paths: Paths) -> None:
     """Raise ``StoreProblem`` unless the database can be opened, or created in a fresh folder."""
     database, folder = paths.database, paths.data_dir
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
         raise StoreProblem(Problem.FOLDER_READ_ONLY, paths)
     if not database.exists():
         if store_existed(paths):
@@ -128,7 +128,7 @@ def check_store(paths: Paths) -> None:
 def _tables(paths: Paths) -> set[str]:
     """The tables of the database, read through a read-only connection."""
     try:
-        connection = sqlite3.connect(f"{paths.database.as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{paths.database.resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = connection.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
         finally:
