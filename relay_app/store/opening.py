@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import DatabaseError
 
 from relay_app.config import Paths, secure_data_dir
-from relay_app.private_files import private_file
+from relay_app.private_files import private_dir, private_file
 from relay_app.store.backups import COMPANIONS, take_daily_backup
 from relay_app.store.database import Database
 from relay_app.store.health import Problem, StoreProblem, check_store
@@ -27,6 +27,9 @@ def open_store(paths: Paths) -> Database:
         reason = " ".join(str(error.orig or error).split())
         raise StoreProblem(Problem.DAMAGED, paths, reason) from None
     secure_data_dir(paths.data_dir)
+    for folder in (paths.backups, paths.set_aside, paths.drafts, paths.attachments, paths.logs):
+        if folder.is_dir():
+            private_dir(folder)  # also those another part (a sync download) made with the umask's mode
     for path in (paths.database, *(paths.database.with_name(paths.database.name + s) for s in COMPANIONS)):
         private_file(path)  # files an older version left readable by others
     if existed:

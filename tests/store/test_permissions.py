@@ -66,6 +66,7 @@ def test_a_folder_and_files_an_older_version_left_open_are_closed_at_open(tmp_pa
     open_services(paths).close()
     os.chmod(paths.data_dir, 0o755)
     os.chmod(paths.database, 0o644)
+    paths.attachments.mkdir(mode=0o755)  # as a sync download makes it, with the umask's mode
 
     with open_services(resolve_paths(paths.data_dir)) as services:
         services.status()
@@ -73,6 +74,7 @@ def test_a_folder_and_files_an_older_version_left_open_are_closed_at_open(tmp_pa
 
     assert _mode(paths.data_dir) == 0o700
     assert _mode(paths.database) == 0o600
+    assert _mode(paths.attachments) == 0o700
 
 
 def test_restored_database_and_set_aside_folder_are_private(tmp_path: Path) -> None:
