@@ -15,6 +15,8 @@ from relay_app.cli.parser import build_parser, language_option
 from relay_app.config import LANGUAGE_VARIABLE, Paths, resolve_paths
 from relay_app.i18n import _, normalise_language, set_language, system_language
 from relay_app.services.errors import ServiceError
+from relay_app.store.backups import RestoreRefused
+from relay_app.store.health import StoreProblem
 from relay_app.transfer import TransferError
 
 
@@ -31,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return _run_desktop(paths, explicit_language)
         return int(args.handler(args, paths))
-    except (CliError, ServiceError, TransferError) as error:
+    except (CliError, ServiceError, TransferError, StoreProblem, RestoreRefused) as error:
         print_error(_("Error: {message}").format(message=error))
     except BrokenPipeError:
         _silence_stdout()  # the reader (e.g. `head`) has gone; nothing left to say

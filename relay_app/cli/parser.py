@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from relay_app import __version__
-from relay_app.cli import codes, records, status, sync, transfer
+from relay_app.cli import backups, codes, records, status, sync, transfer
 from relay_app.i18n import SUPPORTED_LANGUAGES, _
 from relay_app.transfer import FileFormat
 
@@ -92,7 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(show_codes)
     show_codes.set_defaults(handler=codes.codes)
 
-    database = _parser(commands, "db", _("the local database's schema"))
+    _database_commands(commands)
+    sync.register(commands, _parser, _json_flag)
+    return parser
+
+
+def _database_commands(commands: Subcommands) -> None:
+    database = _parser(commands, "db", _("the local database: schema, backups, restore"))
     db_actions = database.add_subparsers(dest="action", metavar="ACTION", required=True)
     _parser(
         db_actions, "upgrade", _("migrate the database to this version's schema (with a backup first)")
@@ -100,8 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
     _parser(db_actions, "current", _("print the database's schema revision")).set_defaults(
         handler=status.db_current
     )
-    sync.register(commands, _parser, _json_flag)
-    return parser
+    _parser(db_actions, "backup", _("copy the database into the backups folder now")).set_defaults(
+        handler=backups.db_backup
+    )
+    listing = _parser(db_actions, "backups", _("list the backups, newest first"))
+    _json_flag(listing)
+    listing.set_defaults(handler=backups.db_backups)
+    restoring = _parser(
+        db_actions,
+        "restore",
+        _("replace the database with a backup; the old file is kept in set-aside/ (close the window first)"),
+    )
+    source = restoring.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", metavar="FILE", help=_("the backup file to restore"))
+    source.add_argument("--latest", action="store_true", help=_("restore the newest backup"))
+    restoring.set_defaults(handler=backups.db_restore)
 
 
 def _records_commands(commands: Subcommands) -> None:

@@ -36,16 +36,19 @@ def status(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def db_upgrade(args: argparse.Namespace, paths: Paths) -> int:
-    from relay_app.store.migrate import upgrade_database
+    from relay_app.services import open_services
 
-    revision = upgrade_database(paths.database, paths.backups)
+    with open_services(paths) as services:  # checked, then migrated after a backup
+        revision = services.migrate_current()
     print(_("Database at revision {revision}.").format(revision=revision or _("none")))
     return 0
 
 
 def db_current(args: argparse.Namespace, paths: Paths) -> int:
+    from relay_app.store.health import check_store
     from relay_app.store.migrate import current_revision
 
+    check_store(paths)  # reading the revision of an emptied file would make it a new database
     revision = current_revision(paths.database)
     if revision is None:
         print(_("No database yet; “relay-app db upgrade” creates it."))

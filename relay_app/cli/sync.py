@@ -93,6 +93,7 @@ def enroll(args: argparse.Namespace, paths: Paths) -> int:
 
 def sync(args: argparse.Namespace, paths: Paths) -> int:
     from relay_app.services import open_services
+    from relay_app.store.backups import backup_before_sync
     from relay_app.sync.connect import open_engine
     from relay_app.sync.errors import SyncError
 
@@ -101,6 +102,7 @@ def sync(args: argparse.Namespace, paths: Paths) -> int:
     report = None if args.quiet or args.json else _print_progress
     with open_services(paths) as services:
         engine = open_engine(services.database, paths.data_dir, args.server, progress=report)
+        backup_before_sync(services.database.path, automatic=False)
         try:
             summary = engine.sync(files=args.files)
         except SyncError as error:

@@ -13,7 +13,8 @@ from relay_app.services.importing import ImportReport, Progress, import_rows
 from relay_app.services.records import RecordService, RecordView
 from relay_app.services.status import StatusReport, ensure_device, read_status
 from relay_app.store.database import Database
-from relay_app.store.migrate import current_revision, upgrade_database
+from relay_app.store.migrate import current_revision
+from relay_app.store.opening import note_good_open, open_store
 from relay_app.transfer.reading import SourceRow
 
 __all__ = [
@@ -69,6 +70,16 @@ class Services:
 
 
 def open_services(paths: Paths) -> Services:
-    """Open (and create or upgrade, after a backup) the database of ``paths``."""
-    upgrade_database(paths.database, paths.backups)
-    return Services(paths, Database(paths.database))
+    """Open (and create or upgrade, after a backup) the database of ``paths``.
+
+    Raises ``StoreProblem``, having changed nothing, when the database is empty, damaged or
+    read-only where a store lived before.
+    """
+    database = open_store(paths)
+    try:
+        services = Services(paths, database)
+    except BaseException:
+        database.close()
+        raise
+    note_good_open(paths, services.device_id)
+    return services

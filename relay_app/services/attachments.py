@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from relay_app.private_files import private_dir
+
 CHUNK = 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -49,7 +51,7 @@ class AttachmentStore:
             return self._put(_chunks(handle))
 
     def _put(self, chunks: Iterator[bytes]) -> StoredFile:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         digest = hashlib.sha256()
         size = 0
         handle, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.folder)

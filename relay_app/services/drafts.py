@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from relay_app.private_files import private_dir
+
 _SUFFIX = ".json"
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
@@ -69,7 +71,7 @@ class DraftStore:
         """Write the draft atomically and durably; returns what was written."""
         draft = Draft(key, kind, record_id, dict(values), datetime.now(UTC))
         target = self._path(key)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         text = json.dumps(draft.to_json(), ensure_ascii=False, default=_json_default)
         handle, temp_name = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
         try:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from relay_app.i18n import _
 from relay_app.services.outbox import reserve_seqs
 from relay_app.services.records import RecordService, is_uuid
+from relay_app.store.backups import take_backup
 from relay_app.transfer.reading import SourceRow
 
 
@@ -99,6 +100,7 @@ def import_rows(
     if report.errors or dry_run:
         return report
 
+    take_backup(service.database.path, "import")  # a whole file at once: one step back must be possible
     with service.database.write() as session, session.no_autoflush:
         model = service.model
         ids = [str(source.values["id"]) for source, _cleaned in cleaned_rows if source.values.get("id")]

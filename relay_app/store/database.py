@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from relay_app.private_files import create_private_file
+
 _IMMEDIATE = "relay_begin_immediate"
 
 
@@ -26,6 +28,10 @@ def _json_dumps(value: Any) -> str:
 
 
 def make_engine(path: Path) -> Engine:
+    if path.parent.is_dir():
+        # SQLite would create the file with the umask's mode (often readable by all); made private
+        # here first, its -wal and -shm files take the same mode.
+        create_private_file(path)
     engine = create_engine(
         f"sqlite:///{path}",
         json_serializer=_json_dumps,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -11,10 +9,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from relay_app.store.backups import take_backup
 from relay_app.store.database import make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-BACKUPS_KEPT = 5
 
 
 def _config() -> Config:
@@ -41,26 +39,6 @@ def current_revision(database: Path) -> str | None:
         engine.dispose()
 
 
-def backup_database(database: Path, backups_dir: Path, label: str) -> Path:
-    """Copy a live database consistently (SQLite's online backup, WAL included)."""
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backups_dir / f"{database.stem}-{label}-{stamp}.sqlite3"
-    source = sqlite3.connect(database)
-    try:
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
-    old = sorted(backups_dir.glob(f"{database.stem}-*.sqlite3"))
-    for stale in old[:-BACKUPS_KEPT]:
-        stale.unlink(missing_ok=True)
-    return target
-
-
 def upgrade_database(
     database: Path, backups_dir: Path | None = None, revision: str = "head"
 ) -> str | None:
@@ -74,7 +52,7 @@ def upgrade_database(
     if before == target:
         return before
     if before is not None:
-        backup_database(database, backups_dir or database.parent / "backups", f"rev{before}")
+        take_backup(database, f"rev{before}", folder=backups_dir)
     engine = make_engine(database)
     try:
         with engine.begin() as connection:

@@ -91,8 +91,9 @@ def _atomic_file(target: Path, write: Callable[[Path], int]) -> int:
         count = write(temp)
         with temp.open("rb+") as handle:
             os.fsync(handle.fileno())
-        # mkstemp makes the file private; an export is meant to be shared like any other file.
-        os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        # An export holds personal data: a new one is private (0600, whatever the umask), and a
+        # replaced one keeps the mode its owner gave it.
+        os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else 0o600)
         os.replace(temp, target)
     except OSError as error:
         raise _write_error(target, error) from None

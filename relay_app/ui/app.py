@@ -11,6 +11,9 @@ from relay_app.config import Paths
 def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = None) -> int:
     """Open the services on ``paths`` and show the main window until the user quits.
 
+    A database that cannot be opened gets a window saying what is wrong and offering to restore
+    the latest backup, to open another data folder, or to quit (exit code 1).
+
     ``language`` is an explicit choice (``--lang`` or ``RELAY_LANG``); it wins over the one saved in
     Settings, which wins over the system's.
     """
@@ -18,12 +21,12 @@ def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = 
 
     from relay_app.config import LANGUAGE_VARIABLE
     from relay_app.i18n import set_language
-    from relay_app.services import open_services
     from relay_app.ui.icons import app_icon
     from relay_app.ui.language import install_qt_translations, language_signal
     from relay_app.ui.main_window import MainWindow
     from relay_app.ui.operations import wait_for_writer
     from relay_app.ui.settings import UiSettings
+    from relay_app.ui.store_problem import open_or_ask
 
     existing = QApplication.instance()
     app = (
@@ -42,7 +45,13 @@ def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = 
     elif settings.language:
         set_language(settings.language)
     install_qt_translations()
-    with open_services(paths) as services:
+    opened = open_or_ask(paths)  # a damaged store gets a window that says so, not a stderr line
+    if opened is None:
+        return 1
+    opened_paths, services = opened
+    if opened_paths != paths:
+        settings = UiSettings(opened_paths)  # another data folder was chosen: its own preferences
+    with services:
         window = MainWindow(services, settings)
         window.show()
         code = app.exec()

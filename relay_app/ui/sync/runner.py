@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from relay_app.store.backups import backup_before_sync
 from relay_app.store.database import Database
 from relay_app.sync.connect import Enrolment, enroll_device, open_engine
 from relay_app.sync.engine import SyncEngine
@@ -123,6 +124,7 @@ class SyncRunner(QObject):
             )
             with self._lock:
                 self._engine = engine
+            backup_before_sync(self._database.path, automatic=not manual)
             summary = engine.sync(files=files) if manual else engine.tick()
         except SyncError as error:
             self._done()

@@ -1,0 +1,138 @@
+"""Is the database fit to open? Checked before anything else touches it.
+
+SQLite happily turns an empty or deleted file into a new database, which for Relay means a new store
+with a new device id: records gone and the next sync saying "not enrolled". Where a store lived
+before (``store.json`` or a backup says so), an empty, missing, foreign or damaged file is refused
+instead, with one sentence naming the latest backup and the command that restores it. The check
+only reads: a refused file is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from enum import Enum
+
+from relay_app.config import Paths
+from relay_app.i18n import _
+from relay_app.store.backups import SQLITE_HEADER, STORE_TABLES, Backup, latest_backup, list_backups
+
+RESTORE_COMMAND = "relay-app db restore --latest"
+
+
+class Problem(Enum):
+    MISSING = "missing"
+    EMPTY = "empty"
+    NOT_SQLITE = "not_sqlite"
+    NO_SCHEMA = "no_schema"
+    DAMAGED = "damaged"
+    UNREADABLE = "unreadable"
+    READ_ONLY = "read_only"
+    FOLDER_READ_ONLY = "folder_read_only"
+
+
+class StoreProblem(Exception):
+    """The database cannot be opened as it is; Relay changed nothing and says what can be done."""
+
+    def __init__(self, problem: Problem, paths: Paths, reason: str = "") -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.paths = paths
+        self.reason = reason
+        self.latest_backup: Backup | None = latest_backup(paths.backups)
+
+    def describe(self) -> str:
+        """What is wrong, in one sentence."""
+        file, folder, reason = self.paths.database, self.paths.data_dir, self.reason
+        if self.problem is Problem.MISSING:
+            return _("The database {file} is missing, although this data folder held a store.").format(
+                file=file
+            )
+        if self.problem is Problem.EMPTY:
+            return _("The database {file} is empty, although this data folder held a store.").format(
+                file=file
+            )
+        if self.problem is Problem.NOT_SQLITE:
+            return _("The database {file} is damaged: it is not an SQLite database.").format(file=file)
+        if self.problem is Problem.NO_SCHEMA:
+            return _("The database {file} is damaged: Relay's tables are missing.").format(file=file)
+        if self.problem is Problem.UNREADABLE:
+            return _("The database {file} cannot be read ({reason}).").format(file=file, reason=reason)
+        if self.problem is Problem.READ_ONLY:
+            return _("The database {file} is read-only: Relay cannot save anything to it.").format(file=file)
+        if self.problem is Problem.FOLDER_READ_ONLY:
+            return _("The data folder {folder} is read-only: Relay cannot save anything in it.").format(
+                folder=folder
+            )
+        return _("The database {file} is damaged ({reason}).").format(file=file, reason=reason)
+
+    def remedy(self) -> str:
+        """What the person can do, naming the latest backup and the command that restores it."""
+        backup = self.latest_backup
+        read_only = self.problem in (Problem.READ_ONLY, Problem.FOLDER_READ_ONLY)
+        if backup is None:
+            if read_only:
+                return _("Nothing was changed. Make it writable again.")
+            return _("Nothing was changed, and there is no backup to restore in {folder}.").format(
+                folder=self.paths.backups
+            )
+        if read_only:
+            return _(
+                "Nothing was changed. Make it writable again, or restore the latest backup ({backup}) "
+                "with “{command}”."
+            ).format(backup=backup.path, command=RESTORE_COMMAND)
+        return _("Nothing was changed. The latest backup is {backup}; restore it with “{command}”.").format(
+            backup=backup.path, command=RESTORE_COMMAND
+        )
+
+    def __str__(self) -> str:
+        return f"{self.describe()} {self.remedy()}"
+
+
+def store_existed(paths: Paths) -> bool:
+    """Evidence kept outside the database that a store lived in this folder."""
+    return paths.store_marker.exists() or bool(list_backups(paths.backups))
+
+
+def check_store(paths: Paths) -> None:
+    """Raise ``StoreProblem`` unless the database can be opened, or created in a fresh folder."""
+    database, folder = paths.database, paths.data_dir
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreProblem(Problem.FOLDER_READ_ONLY, paths)
+    if not database.exists():
+        if store_existed(paths):
+            raise StoreProblem(Problem.MISSING, paths)
+        return
+    if not os.access(database, os.R_OK):
+        raise StoreProblem(Problem.UNREADABLE, paths, _("permission denied"))
+    if not os.access(database, os.W_OK):
+        raise StoreProblem(Problem.READ_ONLY, paths)
+    try:
+        with database.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreProblem(Problem.UNREADABLE, paths, error.strerror or str(error)) from None
+    if not header:
+        if store_existed(paths):
+            raise StoreProblem(Problem.EMPTY, paths)
+        return  # an empty file in a fresh folder: SQLite makes it a new store
+    if header != SQLITE_HEADER:
+        raise StoreProblem(Problem.NOT_SQLITE, paths)
+    tables = _tables(paths)
+    if not tables and not store_existed(paths):
+        return  # a blank SQLite file in a fresh folder: the migrations fill it
+    if not tables >= STORE_TABLES:
+        raise StoreProblem(Problem.NO_SCHEMA, paths)
+
+
+def _tables(paths: Paths) -> set[str]:
+    """The tables of the database, read through a read-only connection."""
+    try:
+        connection = sqlite3.connect(f"{paths.database.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreProblem(Problem.DAMAGED, paths, str(error)) from None
+    return {row[0] for row in rows}
