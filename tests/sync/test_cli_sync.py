@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import requests
 
 from relay_app.cli.main import main
 from relay_app.config import resolve_paths
@@ -45,7 +46,9 @@ def test_enroll_then_sync_prints_a_summary_and_exits_zero(
     assert "Test relay" in out
     credentials = data_dir / "credentials.json"
     assert stat.S_IMODE(os.stat(credentials).st_mode) == 0o600
-    assert list(json.loads(credentials.read_text()).keys()) == [central.url]
+    # Kept under the server's id, not its address (see test_server_identity.py).
+    server_id = requests.get(f"{central.url}/api/v1/server", timeout=10).json()["server_id"]
+    assert list(json.loads(credentials.read_text()).keys()) == [f"server:{server_id}"]
 
     _add_partner(data_dir)
     code, out, err = _run(capsys, data_dir, "sync")
