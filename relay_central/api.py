@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
+from relay_app.i18n import _
 from relay_app.sync.wire import (
     API_PREFIX,
     EnrollRequest,
@@ -22,12 +23,15 @@ from relay_app.sync.wire import (
     PushResponse,
     RecordsRequest,
     RecordsResponse,
+    ServerIdentity,
     ServerLimits,
 )
+from relay_central.attempts import AttemptLimiter
 from relay_central.auth import Actor, current_actor
 from relay_central.cursor import encode_cursor
-from relay_central.db import Database, server_state
+from relay_central.db import Database, server_identity, server_state
 from relay_central.enrolment import enroll
+from relay_central.errors import ApiError
 from relay_central.models import AppliedChange, utc_now
 from relay_central.protocol import accept_protocol, require_protocol
 from relay_central.pull import pull_page
@@ -71,6 +75,7 @@ def meta(request: Request, actor: CurrentActor) -> Response:
     with _database(request).reading() as session:
         state = server_state(session)
         latest = encode_cursor(state.server_id, state.last_change_seq)
+        identity = server_identity(session)
         device_last_seq = session.scalar(
             select(func.max(AppliedChange.seq)).where(AppliedChange.device == actor.device_pk)
         )
@@ -87,6 +92,7 @@ def meta(request: Request, actor: CurrentActor) -> Response:
                 max_upload_bytes=settings.max_upload_bytes,
                 max_chunk_bytes=settings.max_chunk_bytes,
             ),
+            server_id=identity,
         )
     )
 
@@ -119,11 +125,35 @@ def records(
     return json_response(fetch_records(_database(request), actor, body.keys, protocol))
 
 
+@enrol_router.get("/server", response_model=ServerIdentity)
+def identify(request: Request) -> Response:
+    """Who this server is, asked without a token (a client checks before sending its token)."""
+    with _database(request).reading() as session:
+        return json_response(ServerIdentity(server_id=server_identity(session)))
+
+
 @enrol_router.post(
     "/enroll",
     response_model=EnrollResponse,
     status_code=201,
-    responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+    responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}, 429: {"model": ErrorBody}},
 )
 def enroll_device(body: EnrollRequest, request: Request) -> Response:
-    return json_response(enroll(_database(request), body), 201)
+    attempts: AttemptLimiter = request.app.state.enrolment_attempts
+    # The peer's address, or the one a trusted proxy forwarded (uvicorn's proxy headers).
+    address = request.client.host if request.client else "unknown"
+    wait = attempts.wait_seconds(address)
+    if wait:
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            _("Too many failed enrolment attempts from this address; try again in {seconds} "
+              "seconds.").format(seconds=wait),
+            headers={"Retry-After": str(wait)},
+        )
+    try:
+        answer = enroll(_database(request), body)
+    except ApiError:
+        attempts.failed(address)
+        raise
+    return json_response(answer, 201)

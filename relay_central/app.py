@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from relay_app.i18n import _
 from relay_app.sync.wire import PROTOCOL_VERSION
 from relay_central import api, attachments, tus
+from relay_central.attempts import AttemptLimiter
 from relay_central.db import Database
 from relay_central.errors import ApiError, error_response
 from relay_central.logging import RequestLogMiddleware
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.enrolment_attempts = AttemptLimiter(settings.enrolment_attempts_per_minute)
     _install_error_handlers(app)
     app.include_router(api.sync_router)
     app.include_router(api.enrol_router)

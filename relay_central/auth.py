@@ -57,6 +57,15 @@ def normalise_code(code: str) -> str:
     return "-".join(cleaned[i : i + size] for i in range(0, len(cleaned), size))
 
 
+def seen_since_enrolment(device: Device) -> bool:
+    """The device has made an authenticated request with its current token.
+
+    The first such request is always recorded (whatever the refresh granularity): it ends the
+    time in which the enrolment answer may be asked for again (relay_central.enrolment).
+    """
+    return device.last_seen_at is not None and device.last_seen_at >= device.enrolled_at
+
+
 def _unauthorized(code: str, message: str) -> ApiError:
     return ApiError(401, code, message, headers={"WWW-Authenticate": "Bearer"})
 
@@ -90,7 +99,8 @@ def current_actor(request: Request) -> Actor:
             _("This device's access was revoked. Ask your coordinator for a new enrolment code."),
         )
     now = utc_now()
-    if device.last_seen_at is None or now - device.last_seen_at > _SEEN_GRANULARITY:
+    last_seen = device.last_seen_at
+    if last_seen is None or not seen_since_enrolment(device) or now - last_seen > _SEEN_GRANULARITY:
         with database.writing() as session:
             seen = session.get(Device, device.id)
             if seen is not None:

@@ -48,6 +48,20 @@ def _parser() -> argparse.ArgumentParser:
                "answered as a conflict for a person to decide"),
     )
 
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help=_("comma-separated addresses of reverse proxies whose X-Forwarded-For names the "
+               "client (default: 127.0.0.1 and ::1, or FORWARDED_ALLOW_IPS)"),
+    )
+    serve.add_argument(
+        "--enrolment-attempts",
+        type=int,
+        default=10,
+        metavar="N",
+        help=_("failed enrolments one client address may make per minute (default: 10)"),
+    )
+
     db = commands.add_parser("db", help=_("database schema"))
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", parents=[common], help=_("apply pending migrations"))
@@ -166,10 +180,13 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         delete_wins_over_edit=args.stale_deletes == "apply",
+        enrolment_attempts_per_minute=args.enrolment_attempts,
     )
     app = create_app(settings)
+    # The client address (enrolment limit, request log) comes from X-Forwarded-For only when the
+    # peer is one of these proxies; uvicorn's own default is the loopback addresses.
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
-                proxy_headers=True)
+                proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session
 
-from relay_central.models import ServerState
+from relay_central.models import ServerIdentity, ServerState
 
 # Arbitrary constant naming "the change feed writer" among PostgreSQL advisory locks.
 WRITER_LOCK_KEY = 4_1000_0001
@@ -88,6 +88,14 @@ def server_state(session: Session) -> ServerState:
     if state is None:
         raise RuntimeError("the central database is not initialised: run `relay-central db upgrade`")
     return state
+
+
+def server_identity(session: Session) -> str:
+    """The id devices know this server by (made by the migrations, never changed)."""
+    identity = session.get(ServerIdentity, 1)
+    if identity is None:
+        raise RuntimeError("the central database is not initialised: run `relay-central db upgrade`")
+    return identity.instance_id
 
 
 def ensure_server_state(session: Session) -> ServerState:

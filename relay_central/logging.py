@@ -43,7 +43,7 @@ def configure_logging(level: int = logging.INFO, stream: Any = None) -> None:
 
 
 class RequestLogMiddleware:
-    """Logs method, path, status, duration and relay of every request once it is answered."""
+    """Logs method, path, status, duration, relay and client address of every answered request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -74,5 +74,12 @@ class RequestLogMiddleware:
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "relay": scope["state"].get("relay"),
+                    "client": _client_address(scope),
                 },
             )
+
+
+def _client_address(scope: Scope) -> str | None:
+    """The peer's address, or the client's as named by a trusted proxy (uvicorn rewrites it)."""
+    client = scope.get("client")
+    return str(client[0]) if client else None

@@ -67,6 +67,21 @@ class ServerState(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
+class ServerIdentity(Base):
+    """A single row: who this server is to its devices, reported as `server_id` by the API.
+
+    Tokens are bound to it, not to an address, so a server reached under a new name keeps its
+    devices. Unlike `ServerState.server_id` (the cursors' epoch) it never changes: a restored
+    backup is still the same server to the devices it enrolled.
+    """
+
+    __tablename__ = "server_identity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
 class Relay(Base):
     __tablename__ = "relays"
 
@@ -87,6 +102,11 @@ class EnrolmentCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The device that spent the code: it alone may present it again while its answer may have been
+    # lost (see relay_central.enrolment).
+    used_by: Mapped[int | None] = mapped_column(
+        ForeignKey("devices.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class Device(Base):

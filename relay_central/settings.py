@@ -34,6 +34,8 @@ class Settings:
     # False turns such deletes into a `_deleted` conflict instead.
     delete_wins_over_edit: bool = True
     enrolment_code_days: int = 14
+    # Failed enrolments one client address may make within a minute before it gets 429.
+    enrolment_attempts_per_minute: int = 10
     max_body_bytes: int = 8 * MIB
     max_decompressed_bytes: int = 64 * MIB
     max_batch_changes: int = 1000

@@ -94,15 +94,19 @@ def enroll(args: argparse.Namespace, paths: Paths) -> int:
 def sync(args: argparse.Namespace, paths: Paths) -> int:
     from relay_app.services import open_services
     from relay_app.store.backups import backup_before_sync
-    from relay_app.sync.connect import open_engine
+    from relay_app.sync.connect import open_engine, stored_server
     from relay_app.sync.errors import SyncError
 
     if args.data_saver is not None:
         return _set_data_saver(paths, args.data_saver == "on", as_json=args.json)
     report = None if args.quiet or args.json else _print_progress
     with open_services(paths) as services:
+        former_default = stored_server(services.database)
         engine = open_engine(services.database, paths.data_dir, args.server, progress=report)
         backup_before_sync(services.database.path, automatic=False)
+        if report is not None and stored_server(services.database) != former_default:
+            print(_("The server at {url} is the one this device is enrolled with; it is now the "
+                    "default address.").format(url=engine.client.server_url))
         try:
             summary = engine.sync(files=args.files)
         except SyncError as error:

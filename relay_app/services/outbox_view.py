@@ -23,7 +23,7 @@ from relay_app.i18n import _
 from relay_app.services.outbox import pending_count
 from relay_app.store.database import Database
 from relay_app.store.models import SYNCED_MODELS, PendingChange, SyncRun
-from relay_app.sync.credentials import TokenStore
+from relay_app.sync.identity import enrolled_token
 from relay_app.sync.state import RELAY_NAME, SERVER_URL, read_state
 
 HISTORY_LIMIT = 100
@@ -173,5 +173,5 @@ def enrolment_state(database: Database, data_dir: Path) -> EnrolmentState:
     with database.read() as session:
         url = read_state(session, SERVER_URL)
         relay = read_state(session, RELAY_NAME)
-    token = TokenStore(data_dir).load(url) if url else None
+    token = enrolled_token(database, data_dir)
     return EnrolmentState(server_url=url, relay_name=relay, enrolled=bool(url and token))

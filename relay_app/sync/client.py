@@ -54,6 +54,7 @@ from relay_app.sync.wire import (
     RecordKey,
     RecordsRequest,
     RecordsResponse,
+    ServerIdentity,
 )
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -163,6 +164,10 @@ class SyncClient:
     def enroll(self, code: str, device_id: str, device_name: str) -> EnrollResponse:
         body = EnrollRequest(code=code, device_id=device_id, device_name=device_name)
         return self._call("POST", "/enroll", EnrollResponse, body=body, auth=False)
+
+    def identify(self) -> ServerIdentity:
+        """Who the server at this address is; asked without the token, before trusting it."""
+        return self._call("GET", "/server", ServerIdentity, auth=False)
 
     def meta(self) -> MetaResponse:
         return self._call("GET", "/sync/meta", MetaResponse)

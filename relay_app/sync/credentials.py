@@ -2,6 +2,10 @@
 
 Headless machines (and the tests, via ``RELAY_TOKEN_STORE=file``) have no keyring backend; there the
 token goes to ``credentials.json`` in the data dir, readable by its owner only (0600).
+
+A token belongs to a server, not to an address: it is kept under the id the server reports
+(``token_key``), so the same server reached at another address finds it. Versions before server
+ids kept it under the URL; ``find`` still reads it there.
 """
 
 from __future__ import annotations
@@ -16,8 +20,13 @@ SERVICE = "relay-app"
 FILE_NAME = "credentials.json"
 
 
+def token_key(server_id: str | None, server_url: str) -> str:
+    """Where the token for this server is kept: its id, or its URL if it reports no id (older)."""
+    return f"server:{server_id}" if server_id else server_url
+
+
 class TokenStore:
-    """Tokens per server URL for one data dir."""
+    """Tokens per server (see ``token_key``) for one data dir."""
 
     def __init__(self, data_dir: Path, backend: str | None = None) -> None:
         self.path = data_dir / FILE_NAME
@@ -25,33 +34,41 @@ class TokenStore:
         use_keyring = wanted == "keyring" or (wanted == "auto" and _keyring_usable())
         self.backend = "keyring" if use_keyring else "file"
 
-    def load(self, server_url: str) -> str | None:
+    def load(self, key: str) -> str | None:
         if self.backend == "keyring":
             import keyring
 
-            return keyring.get_password(SERVICE, _account(self.path, server_url))
-        return self._read().get(server_url)
+            return keyring.get_password(SERVICE, _account(self.path, key))
+        return self._read().get(key)
 
-    def save(self, server_url: str, token: str) -> None:
+    def find(self, server_id: str | None, server_url: str) -> str | None:
+        """The token for this server: under its id, else where an older version kept it."""
+        if server_id:
+            token = self.load(token_key(server_id, server_url))
+            if token:
+                return token
+        return self.load(server_url)
+
+    def save(self, key: str, token: str) -> None:
         if self.backend == "keyring":
             import keyring
 
-            keyring.set_password(SERVICE, _account(self.path, server_url), token)
+            keyring.set_password(SERVICE, _account(self.path, key), token)
             return
         tokens = self._read()
-        tokens[server_url] = token
+        tokens[key] = token
         self._write(tokens)
 
-    def forget(self, server_url: str) -> None:
+    def forget(self, key: str) -> None:
         if self.backend == "keyring":
             import keyring
             from keyring.errors import PasswordDeleteError
 
             with contextlib.suppress(PasswordDeleteError):
-                keyring.delete_password(SERVICE, _account(self.path, server_url))
+                keyring.delete_password(SERVICE, _account(self.path, key))
             return
         tokens = self._read()
-        if tokens.pop(server_url, None) is not None:
+        if tokens.pop(key, None) is not None:
             self._write(tokens)
 
     def _read(self) -> dict[str, str]:
@@ -71,9 +88,9 @@ class TokenStore:
         os.replace(temporary, self.path)
 
 
-def _account(data_dir_file: Path, server_url: str) -> str:
+def _account(data_dir_file: Path, key: str) -> str:
     # One installation per data dir: two data dirs on one machine keep separate tokens.
-    return f"{server_url}|{data_dir_file.parent}"
+    return f"{key}|{data_dir_file.parent}"
 
 
 def _keyring_usable() -> bool:

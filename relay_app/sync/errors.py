@@ -105,3 +105,15 @@ class ReceiptMismatch(SyncError):
               "administrator."),
             code="receipt_mismatch",
         )
+
+
+class OtherServer(SyncError):
+    """The address given leads to a server other than the one this device is enrolled with."""
+
+    def __init__(self, enrolled_url: str, url: str) -> None:
+        super().__init__(
+            _("This device is enrolled with the server at {enrolled}; {url} leads to a different "
+              "server, so nothing was sent or changed. To sync with that server, enrol with a code "
+              "from its coordinator.").format(enrolled=enrolled_url, url=url),
+            code="other_server",
+        )

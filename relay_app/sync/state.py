@@ -8,6 +8,8 @@ from relay_app.store.models import SyncState
 from relay_app.store.types import utc_now
 
 SERVER_URL = "server_url"
+# The enrolled server's lasting id (see relay_app.sync.identity); its token is kept under it.
+SERVER_ID = "server_id"
 CURSOR = "pull_cursor"
 # The protocol the cursor was earned with: one from an older protocol skipped what that protocol
 # did not carry (file links before protocol 2), so the next pull starts again from the beginning.

@@ -83,6 +83,18 @@ class MetaResponse(WireModel):
     latest_cursor: str
     limits: ServerLimits
     device_last_seq: Annotated[int, Field(ge=0)] = 0
+    # The server's lasting identity (see ServerIdentity); None from servers older than it.
+    server_id: str | None = None
+
+
+class ServerIdentity(WireModel):
+    """``GET /api/v1/server``, asked without a token: who the server at this address is.
+
+    A device's token belongs to the server with this id, whatever address reaches it, so a client
+    asks before sending its token to an address it has not used before.
+    """
+
+    server_id: Annotated[str, Field(min_length=1, max_length=64)]
 
 
 # --- enrolment --------------------------------------------------------------------------------
@@ -104,6 +116,7 @@ class EnrollResponse(WireModel):
     token: str
     device_id: str
     relay: RelayInfo
+    server_id: str | None = None  # the id the token belongs to (None from older servers)
 
 
 # --- push -------------------------------------------------------------------------------------

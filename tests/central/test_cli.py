@@ -119,7 +119,7 @@ def test_serve_migrates_serves_and_logs_json_lines(database_url: str, tmp_path: 
     port = _free_port()
     process = subprocess.Popen(
         [*command, "serve", "--db", database_url, "--data-dir", str(tmp_path / "data"),
-         "--port", str(port)],
+         "--port", str(port), "--enrolment-attempts", "1", "--forwarded-allow-ips", "127.0.0.1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -135,6 +135,12 @@ def test_serve_migrates_serves_and_logs_json_lines(database_url: str, tmp_path: 
                 assert time.monotonic() < deadline, "relay-central serve did not start"
                 time.sleep(0.1)
         assert health.status_code == 200
+        # A trusted proxy names the client; the enrolment limit and the log use that address.
+        forwarded = {"X-Forwarded-For": "198.51.100.4"}
+        body = {"code": "AAAA-BBBB-CCCC-DDDD", "device_id": "laptop", "device_name": "Laptop"}
+        statuses = [requests.post(f"http://127.0.0.1:{port}/api/v1/enroll", json=body,
+                                  headers=forwarded, timeout=10).status_code for _ in range(2)]
+        assert statuses == [403, 429]
     finally:
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
@@ -142,4 +148,8 @@ def test_serve_migrates_serves_and_logs_json_lines(database_url: str, tmp_path: 
     requests_logged = [line for line in lines if line.get("path") == "/healthz"]
     assert requests_logged and requests_logged[0]["status"] == 200
     assert {"time", "level", "method", "duration_ms", "relay"} <= set(requests_logged[0])
+    assert requests_logged[0]["client"] == "127.0.0.1"
+    enrolments = [(line["status"], line["client"]) for line in lines
+                  if line.get("path") == "/api/v1/enroll"]
+    assert enrolments == [(403, "198.51.100.4"), (429, "198.51.100.4")]
     assert (tmp_path / "data" / "attachments").is_dir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import requests
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -44,8 +45,9 @@ REGISTRATION_ID = "1b2c3d4e-5f60-4718-a9b0-c1d2e3f40516"
 PARTNER_ID = "9a8b7c6d-5e4f-4031-8273-645546372819"
 FORUM_VALUES = {"name": "Forum de Montpellier", "region": "western_europe", "city": "Montpellier",
                 "start_date": "2026-06-01", "end_date": "2026-06-03", "capacity": 120}
-TABLES = ("relays", "devices", "records", "record_versions", "applied_changes", "attachments",
-          "uploads")
+SPENT_CODE, UNUSED_CODE = "AAAA-BBBB-CCCC-DDDD", "EEEE-FFFF-GGGG-HHHH"
+TABLES = ("relays", "devices", "enrolment_codes", "records", "record_versions", "applied_changes",
+          "attachments", "uploads")
 
 
 def _revisions() -> list[str]:
@@ -68,6 +70,12 @@ def _fill_first_revision(database: Database) -> None:
             "token_hash": hash_secret(TOKEN), "enrolled_at": STAMP, "revoked_at": None,
             "last_seen_at": None,
         }])
+        connection.execute(insert(tables.tables["enrolment_codes"]), [
+            {"id": 1, "relay_id": 1, "code_hash": hash_secret(SPENT_CODE), "created_at": STAMP,
+             "expires_at": "2999-01-01T00:00:00.000000+00:00", "used_at": STAMP},
+            {"id": 2, "relay_id": 1, "code_hash": hash_secret(UNUSED_CODE), "created_at": STAMP,
+             "expires_at": "2999-01-01T00:00:00.000000+00:00", "used_at": None},
+        ])
         connection.execute(insert(tables.tables["records"]), [
             {**record, "kind": "forums", "id": FORUM_ID, "version": 2, "values": FORUM_VALUES,
              "region": "western_europe", "change_seq": 2},
@@ -100,13 +108,21 @@ def _fill_first_revision(database: Database) -> None:
         connection.execute(
             text("UPDATE server_state SET last_change_seq = 4 WHERE id = 1")
         )
+        if database.dialect == "postgresql":
+            # Ids given explicitly above: move the sequences past them, as the server's own
+            # inserts would have.
+            for table in ("relays", "devices", "enrolment_codes"):
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                ))
 
 
 def _contents(database: Database) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the data tables (without columns added since the first revision)."""
     tables = MetaData()
     tables.reflect(database.engine, only=TABLES)
-    added = {("records", "writer_informed")}
+    added = {("records", "writer_informed"), ("enrolment_codes", "used_by")}
     contents = {}
     with database.engine.connect() as connection:
         for name in TABLES:
@@ -135,6 +151,11 @@ def test_upgrade_from_the_first_revision_keeps_every_row(
             informed = connection.execute(text("SELECT writer_informed FROM records")).scalars()
             # Written under protocol 1: their values must go out in full to everyone.
             assert list(informed) == [False, False, False]
+            # The server got its lasting identity; codes spent before name no device.
+            assert len(connection.execute(text("SELECT instance_id FROM server_identity"))
+                       .scalar_one()) == 32
+            assert list(connection.execute(text("SELECT used_by FROM enrolment_codes"))
+                        .scalars()) == [None, None]
     finally:
         database.dispose()
 
@@ -154,6 +175,12 @@ def test_upgrade_from_the_first_revision_keeps_every_row(
     assert (merged["status"], merged["version"]) == ("merged", 3)
     assert merged["merged_fields"] == {"capacity": 120}
 
+    # A code spent before the upgrade stays spent, even for the device that spent it; the unused
+    # one still enrols.
+    for code, device_id, status in ((SPENT_CODE, "laptop-1", 403), (UNUSED_CODE, "laptop-2", 201)):
+        answer = requests.post(f"{central.url}/api/v1/enroll", timeout=10, json={
+            "code": code, "device_id": device_id, "device_name": "Laptop"})
+        assert answer.status_code == status, answer.text
 
 # --- c0003_erasure: registrations deleted before the upgrade lose their personal fields ---------
 

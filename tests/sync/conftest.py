@@ -14,8 +14,9 @@ from relay_app.services import Services, open_services
 from relay_app.sync.batching import AdaptiveBatch
 from relay_app.sync.client import SyncClient, Timeouts
 from relay_app.sync.connect import enroll_device, files_dir, open_engine
-from relay_app.sync.credentials import STORE_VARIABLE, TokenStore
+from relay_app.sync.credentials import STORE_VARIABLE
 from relay_app.sync.engine import RetrySchedule, SyncEngine
+from relay_app.sync.identity import enrolled_token
 from relay_app.sync.progress import ProgressCallback
 from relay_central.settings import Settings, load_settings
 from tests.central.harness import Central, central_servers
@@ -72,12 +73,17 @@ class Relay:
                 progress=progress, batch=batch, timeouts=timeouts, retries=FAST_RETRIES,
             )
         # Another route to the same server (a fault proxy): the token enrolled with the server.
-        token = TokenStore(self.data_dir).load(self.server_url)
+        token = self.token
         client = SyncClient(server_url, token, timeouts=timeouts)
         return SyncEngine(
             self.services.database, client, progress=progress, batch=batch, retries=FAST_RETRIES,
             pull_limit=pull_limit, files_dir=files_dir(self.data_dir),
         )
+
+    @property
+    def token(self) -> str | None:
+        """The device token this installation holds for its server."""
+        return enrolled_token(self.services.database, self.data_dir)
 
     def sync(self, **options: object):  # type: ignore[no-untyped-def]
         return self.engine(**options).sync()  # type: ignore[arg-type]

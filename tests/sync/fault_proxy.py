@@ -25,6 +25,7 @@ class Faults:
     cut_request: float = 0.0  # chance, per chunk going up, that the link drops inside it
     cut_response: float = 0.0  # chance, per chunk coming down, that the link drops inside it
     seed: int = 0
+    most_cuts: int | None = None  # the link heals after this many cuts (None: it never does)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class FaultProxy:
         self.stats = ProxyStats()
         self._random = random.Random(faults.seed)
         self._random_lock = threading.Lock()
+        self._cuts_left = faults.most_cuts
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
@@ -91,8 +93,10 @@ class FaultProxy:
         if not chance:
             return None
         with self._random_lock:
-            if self._random.random() >= chance:
+            if self._cuts_left == 0 or self._random.random() >= chance:
                 return None
+            if self._cuts_left is not None:
+                self._cuts_left -= 1
             return self._random.randrange(0, size)
 
     def _serve(self, client: socket.socket) -> None:

@@ -12,7 +12,6 @@ import requests
 from relay_app.store.models import Attachment
 from relay_app.store.types import utc_now
 from relay_app.sync.connect import files_dir
-from relay_app.sync.credentials import TokenStore
 
 if TYPE_CHECKING:
     from tests.central.harness import Central
@@ -73,7 +72,7 @@ def photo_of_partner(relay: Relay, size: int) -> str:
 
 
 def download_photo(central: Central, relay: Relay, sha256: str) -> bytes | None:
-    token = TokenStore(relay.data_dir).load(central.url)
+    token = relay.token
     answer = requests.get(f"{central.url}/api/v1/attachments/{sha256}",
                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
     return answer.content if answer.status_code == 200 else None

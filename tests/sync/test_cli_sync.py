@@ -9,11 +9,11 @@ import stat
 from pathlib import Path
 
 import pytest
+import requests
 
 from relay_app.cli.main import main
 from relay_app.config import resolve_paths
 from relay_app.services import open_services
-from relay_app.sync.credentials import TokenStore
 from tests.central.harness import Central
 from tests.sync.conftest import REGIONS
 from tests.sync.local_http import LocalHttpServer, Reply, Request
@@ -47,7 +47,9 @@ def test_enroll_then_sync_prints_a_summary_and_exits_zero(
     assert "Test relay" in out
     credentials = data_dir / "credentials.json"
     assert stat.S_IMODE(os.stat(credentials).st_mode) == 0o600
-    assert list(json.loads(credentials.read_text()).keys()) == [central.url]
+    # Kept under the server's id, not its address (see test_server_identity.py).
+    server_id = requests.get(f"{central.url}/api/v1/server", timeout=10).json()["server_id"]
+    assert list(json.loads(credentials.read_text()).keys()) == [f"server:{server_id}"]
 
     _add_partner(data_dir)
     code, out, err = _run(capsys, data_dir, "sync")
@@ -167,12 +169,11 @@ def test_quiet_prints_nothing_on_success_and_only_the_reason_on_failure(
         return Reply(200, b"<html><body>Sign in to Hotel Wi-Fi</body></html>", {"Content-Type": "text/html"})
 
     with LocalHttpServer(login_page) as wifi:
-        store = TokenStore(data_dir)
-        store.save(wifi.url, store.load(central.url) or "")
+        # The address is asked who it is before any token goes there: the login page answers.
         code, out, err = _run(capsys, data_dir, "sync", "--quiet", "--server", wifi.url)
     assert (code, out) == (1, "")
     assert "sign in to the Wi-Fi" in err and len(err.strip().splitlines()) == 1
-    assert wifi.paths() == ["/api/v1/sync/meta"]
+    assert wifi.paths() == ["/api/v1/server"]
 
     central.server.stop()
     code, out, err = _run(capsys, data_dir, "sync", "--quiet")

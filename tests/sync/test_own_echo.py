@@ -13,14 +13,13 @@ from relay_app.config import resolve_paths
 from relay_app.services import open_services
 from relay_app.store.models import RecordToFetch
 from relay_app.sync.client import SyncClient
-from relay_app.sync.credentials import TokenStore
 from tests.central.harness import Central
 from tests.sync.conftest import Relay
 from tests.sync.records import partner
 
 
 def _client(relay: Relay) -> SyncClient:
-    return SyncClient(relay.server_url, TokenStore(relay.data_dir).load(relay.server_url))
+    return SyncClient(relay.server_url, relay.token)
 
 
 def test_own_changes_come_back_without_values_and_others_get_them(

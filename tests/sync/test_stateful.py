@@ -54,7 +54,6 @@ from relay_app.sync.batching import AdaptiveBatch
 from relay_app.sync.client import SyncClient
 from relay_app.sync.conflicts import ConflictService
 from relay_app.sync.connect import files_dir
-from relay_app.sync.credentials import TokenStore
 from relay_app.sync.engine import RetrySchedule, SyncEngine
 from relay_app.sync.errors import SyncError
 from relay_app.sync.progress import SyncSummary
@@ -276,7 +275,7 @@ class RelaysEditingPartners(RuleBasedStateMachine):
         return sorted(view.id for view in relay.services.records(KIND).list())
 
     def engine(self, relay: Relay, server_url: str, batch: int, pull_limit: int) -> SyncEngine:
-        token = TokenStore(relay.data_dir).load(self.central.url)
+        token = relay.token
         # urllib3's own retries sleep for seconds; the engine's quick schedule does the retrying.
         client = SyncClient(server_url, token, retries=0)
         return SyncEngine(

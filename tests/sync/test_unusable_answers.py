@@ -21,9 +21,9 @@ from relay_app.services.record_files import RecordFileService
 from relay_app.store.models import PendingChange
 from relay_app.sync.client import SyncClient
 from relay_app.sync.connect import files_dir
-from relay_app.sync.credentials import TokenStore
 from relay_app.sync.engine import RetrySchedule, SyncEngine
 from relay_app.sync.errors import SyncError
+from relay_app.sync.identity import enrolled_token
 from relay_app.sync.wire import API_PREFIX
 from tests.central.harness import Central
 from tests.sync.conftest import Relay
@@ -62,7 +62,7 @@ def _server_error(_request: Request) -> Reply:
 
 def _engine(relay: Relay, url: str, *, attempts: int = 20) -> SyncEngine:
     """The relay's enrolment, reached at ``url``; fast retries so that a retried call shows."""
-    token = TokenStore(relay.data_dir).load(relay.server_url)
+    token = enrolled_token(relay.services.database, relay.data_dir)
     client = SyncClient(url, token, retries=0)
     return SyncEngine(relay.services.database, client, files_dir=files_dir(relay.data_dir),
                       retries=RetrySchedule(attempts=attempts, first_wait=0.01, longest_wait=0.05))

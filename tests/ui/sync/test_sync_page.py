@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from relay_app.config import Paths
 from relay_app.services import Services
-from relay_app.sync.credentials import TokenStore
+from relay_app.sync.identity import enrolled_token
 from relay_app.sync.state import SERVER_URL, write_state
 from relay_app.ui.main_window import MainWindow
 from tests.central.harness import Central
@@ -31,7 +31,7 @@ def _add_partner(window: MainWindow, services: Services, number: int) -> str:
 
 
 def test_enrol_from_the_view(
-    window: MainWindow, qtbot: QtBot, central: Central, paths: Paths
+    window: MainWindow, qtbot: QtBot, central: Central, paths: Paths, services: Services
 ) -> None:
     page = window.sync_page
     window.show_view("sync")
@@ -52,7 +52,7 @@ def test_enrol_from_the_view(
     assert page.sync_box.isVisible() and not page.enrol_box.isVisible()
     assert central.url in page.connected_to.text()
     assert page.sync_now_action.isEnabled()
-    assert TokenStore(paths.data_dir).load(central.url)
+    assert enrolled_token(services.database, paths.data_dir)
     assert window.status_panel.connection.text() == "Online"
 
 
@@ -99,9 +99,8 @@ def test_cancel_stops_within_a_second_and_keeps_the_outbox(
     enroll_device(services.database, paths.data_dir, central.url, central.relay(REGIONS), "laptop")
     page = window.sync_page
     with FaultProxy(central.server.port, Faults(latency=2.0)) as slow:
-        # The same enrolment, reached through a link that takes seconds per round trip.
-        store = TokenStore(paths.data_dir)
-        store.save(slow.url, store.load(central.url) or "")
+        # The same enrolment (the token belongs to the server, not to an address), reached
+        # through a link that takes seconds per round trip.
         with services.database.write() as session:
             write_state(session, SERVER_URL, slow.url)
         _add_partner(window, services, 1)
@@ -183,8 +182,7 @@ def test_a_captive_portal_or_a_failing_server_is_named_on_the_page(
     assert window.status_panel.connection.text() == "Online"
 
     with LocalHttpServer(answer) as fake:
-        store = TokenStore(paths.data_dir)
-        store.save(fake.url, store.load(central.url) or "")
+        # The token is kept under the server's id, so it goes to whatever address the store names.
         with services.database.write() as session:
             write_state(session, SERVER_URL, fake.url)
         _add_partner(window, services, 1)
