@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from relay_app.i18n import _
+from relay_app.private_files import create_private_file, private_file
 from relay_app.store.database import Database
 from relay_app.store.models import Attachment, AttachmentUpload
 from relay_app.store.types import utc_now
@@ -192,6 +193,9 @@ class AttachmentDownloader:
 
 
 def _write(path: Path, data: bytes, *, mode: str) -> None:
+    # Private before the first byte: the photo of a participant is personal data too.
+    if not create_private_file(path):
+        private_file(path)
     with path.open(mode) as handle:
         handle.write(data)
         handle.flush()

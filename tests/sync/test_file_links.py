@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable
 
@@ -65,6 +66,10 @@ def test_a_photo_added_on_one_device_appears_on_another_with_its_bytes(
     content = _local_file(second, linked.sha256)
     assert content is not None and hashlib.sha256(content).hexdigest() == linked.sha256
     assert not partial_path(files_dir(second.data_dir), linked.sha256).exists()
+    # A downloaded photo is as private as the database, whatever the umask said.
+    if os.name == "posix":
+        mode = stat.S_IMODE((files_dir(second.data_dir) / linked.sha256).stat().st_mode)
+        assert mode == 0o600, oct(mode)
 
     again = second.sync()
     assert again.idle and again.files_downloaded == 0
