@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from relay_app.i18n import _
@@ -16,6 +16,7 @@ from relay_app.sync.wire import PROTOCOL_VERSION
 from relay_central import api, attachments, tus
 from relay_central.db import Database
 from relay_central.errors import ApiError, error_response
+from relay_central.failures import UnexpectedErrorMiddleware
 from relay_central.logging import RequestLogMiddleware
 from relay_central.middleware import JsonGzipMiddleware, RequestBodyMiddleware
 from relay_central.migrate import upgrade
@@ -70,6 +71,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.add_middleware(RequestBodyMiddleware, settings=settings)
     app.add_middleware(JsonGzipMiddleware, minimum_size=settings.gzip_minimum_bytes)
     app.add_middleware(RequestLogMiddleware)
+    # Outside the log line too: a failure is answered (and logged without data) here, not by uvicorn.
+    app.add_middleware(UnexpectedErrorMiddleware)
     return app
 
 
@@ -106,10 +109,3 @@ def _install_error_handlers(app: FastAPI) -> None:
             error.status_code, code, str(error.detail), dict(error.headers or {})
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> Response:
-        logger.exception("unexpected error", extra={"path": request.url.path})
-        return JSONResponse(
-            {"error": "internal_error", "message": _("The server failed; try again later.")},
-            500,
-        )

@@ -7,6 +7,7 @@ a protocol-1 client (it does not know the kind).
 
 from __future__ import annotations
 
+import logging
 from typing import Final
 
 from sqlalchemy import Select, and_, or_, select
@@ -16,6 +17,9 @@ from relay_app.sync.wire import ATTACHMENTS_SINCE, PullItem
 from relay_central import scope
 from relay_central.auth import Actor
 from relay_central.models import Record
+from relay_central.stored_json import RepairedValues
+
+logger = logging.getLogger("relay_central")
 
 # Protocol 2 also sends a device its own changes back without values (see `may_abbreviate`).
 OWN_ECHO_SINCE: Final = 2
@@ -56,6 +60,11 @@ def may_abbreviate(row: Record, actor: Actor, protocol: int) -> bool:
 
 
 def pull_item(row: Record, *, with_values: bool = True) -> PullItem:
+    if with_values and isinstance(row.values, RepairedValues):
+        logger.warning(
+            "stored values held text that cannot be encoded; sent with U+FFFD in its place",
+            extra={"kind": row.kind, "record_id": row.id, "version": row.version},
+        )
     return PullItem(
         kind=row.kind,  # type: ignore[arg-type]
         id=row.id,
