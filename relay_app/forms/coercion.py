@@ -24,7 +24,7 @@ from relay_app import codelists
 from relay_app.forms import errors as codes
 from relay_app.forms.errors import Invalid
 from relay_app.forms.fields import Field, FieldType
-from relay_app.forms.hygiene import unencodable_position, without_controls
+from relay_app.forms.hygiene import is_clean, unencodable_position, without_controls
 from relay_app.i18n import _, current_locale, ngettext
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?", re.ASCII)
@@ -369,17 +369,15 @@ def clean_text(field: Field, raw: Any) -> Any:
     text back in its message.
     """
     if isinstance(raw, str):
-        _check_encodable(field, raw)
-        return without_controls(raw)
+        return _cleaned(field, raw)
     if isinstance(raw, list | tuple):
-        for item in raw:
-            if isinstance(item, str):
-                _check_encodable(field, item)
-        return [without_controls(item) if isinstance(item, str) else item for item in raw]
+        return [_cleaned(field, item) if isinstance(item, str) else item for item in raw]
     return raw
 
 
-def _check_encodable(field: Field, text: str) -> None:
+def _cleaned(field: Field, text: str) -> str:
+    if is_clean(text):
+        return text
     position = unencodable_position(text)
     if position is not None:
         message = _(
@@ -387,6 +385,7 @@ def _check_encodable(field: Field, text: str) -> None:
             "and paste); type the text again."
         ).format(field=label_of(field))
         raise Invalid(codes.INVALID_TEXT, message, position=position)
+    return without_controls(text)
 
 
 def coerce_value(field: Field, raw: Any) -> Any:

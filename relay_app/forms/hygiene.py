@@ -18,9 +18,15 @@ REPLACEMENT = "\ufffd"
 # Any surrogate code point in a ``str`` is a lone one: JSON decoding joins the valid pairs.
 _UNENCODABLE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HOSTILE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x1f\x7f]")
 # How much of an unknown field name a message quotes.
 SHOWN_NAME_LENGTH = 80
+
+
+def is_clean(text: str) -> bool:
+    """True for text the rule leaves as it is (the common case, checked in one pass)."""
+    return _HOSTILE.search(text) is None
 
 
 def unencodable_position(text: str) -> int | None:
