@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from relay_app.i18n import _
@@ -17,12 +16,11 @@ from relay_central import api, attachments, tus
 from relay_central.attempts import AttemptLimiter
 from relay_central.db import Database
 from relay_central.errors import ApiError, error_response
+from relay_central.failures import UnexpectedErrorMiddleware
 from relay_central.logging import RequestLogMiddleware
 from relay_central.middleware import JsonGzipMiddleware, RequestBodyMiddleware
 from relay_central.migrate import upgrade
 from relay_central.settings import Settings
-
-logger = logging.getLogger("relay_central")
 
 _STATUS_CODES = {
     404: "not_found",
@@ -72,6 +70,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.add_middleware(RequestBodyMiddleware, settings=settings)
     app.add_middleware(JsonGzipMiddleware, minimum_size=settings.gzip_minimum_bytes)
     app.add_middleware(RequestLogMiddleware)
+    # Outside the log line too: a failure is answered (and logged without data) here, not by uvicorn.
+    app.add_middleware(UnexpectedErrorMiddleware)
     return app
 
 
@@ -108,10 +108,3 @@ def _install_error_handlers(app: FastAPI) -> None:
             error.status_code, code, str(error.detail), dict(error.headers or {})
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> Response:
-        logger.exception("unexpected error", extra={"path": request.url.path})
-        return JSONResponse(
-            {"error": "internal_error", "message": _("The server failed; try again later.")},
-            500,
-        )

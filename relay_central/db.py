@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session
 
+from relay_central import stored_json
 from relay_central.models import ServerIdentity, ServerState
 
 # Arbitrary constant naming "the change feed writer" among PostgreSQL advisory locks.
@@ -45,11 +46,19 @@ def _prepare_sqlite(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    # Errors never quote a statement's parameters: they are record values, and errors get logged.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            json_deserializer=stored_json.loads,
+        )
         _prepare_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=10, max_overflow=30, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 class Database:

@@ -1,29 +1,35 @@
 """Apply a pushed batch: one transaction, one answer per change, each answer remembered.
 
-Order of checks for one change: replay memory, field names, write permission on the record as the
-server holds it, three-way merge, validation of the merged full record with the client's own form
-validator, write permission on the result. Rejected changes write nothing; the others in the batch
-are still applied (see docs/sync-protocol.md, "Push").
+Order of checks for one change: replay memory, write permission on the record as the server holds
+it, field names, the text rule on the sent values, three-way merge, validation of the merged full
+record with the client's own form validator, write permission on the result. Rejected changes write
+nothing; the others in the batch are still applied (see docs/sync-protocol.md, "Push").
 
 Each stored version also records whether the answer told the writing device everything needed to
 hold it (`writer_informed`): then pull may send that device its own change back without values.
 
 The decisions run against a `BatchStore`: the batch's rows are read in a few queries up front and
 written together at the end, so a push costs about the same handful of statements whatever its
-number of changes, while each change still sees the ones before it in the batch.
+number of changes, while each change still sees the ones before it in the batch. The batch runs in
+a SAVEPOINT: should deciding or writing it fail (a change the database refuses, a bug that one
+record's data triggers), it is rolled back and done again one change at a time, each in its own
+SAVEPOINT, and a change that fails alone is answered `rejected` with code `not_stored`. A failure
+of the database itself (`failures.is_database_failure`) fails the request instead.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from relay_app.forms import METADATA_KEYS, Form, form_for
-from relay_app.forms.errors import INVALID_REFERENCE
+from relay_app.forms import METADATA_KEYS, FieldError, Form, form_for
+from relay_app.forms.errors import INVALID_REFERENCE, UNKNOWN_FIELD
+from relay_app.forms.hygiene import shown
 from relay_app.i18n import _
 from relay_app.sync.wire import (
     DELETED_FIELD,
@@ -43,6 +49,7 @@ from relay_central.auth import Actor
 from relay_central.db import Database
 from relay_central.erasure import Erased, erase_history, flush_wal, personal_fields, without_personal
 from relay_central.errors import ApiError
+from relay_central.failures import describe, is_database_failure
 from relay_central.merge import MergeOutcome, three_way_merge
 from relay_central.models import utc_now
 from relay_central.push_store import BatchStore, StoredRecord
@@ -54,6 +61,10 @@ _RESULT = TypeAdapter(ChangeResult)
 NEVER_HELD = 0
 # `seq` is stored as a signed 64-bit integer (BIGINT) on both engines.
 MAX_SEQ = 2**63 - 1
+# The code of a change the server failed to store, alone in its batch; the device sends it again.
+NOT_STORED = "not_stored"
+
+logger = logging.getLogger("relay_central")
 
 
 def apply_batch(
@@ -69,13 +80,68 @@ def apply_batch(
         )
     _check_identifiers(request)
     with database.writing() as session:
-        batch = _Batch(session, settings, actor, request)
-        results = [batch.answer(change) for change in request.changes]
-        batch.store.write()
-        erase_history(session, batch.erased)
-    if batch.erased:
+        try:
+            with session.begin_nested():
+                results, erased = _apply(session, settings, actor, request.batch_id, request.changes)
+        except Exception as error:
+            if is_database_failure(error):
+                raise
+            logger.warning(
+                "push batch failed as a whole; applying its changes one at a time",
+                extra={"batch_id": request.batch_id, **describe(error)},
+            )
+            results, erased = [], []
+            for change in request.changes:
+                result, erased_alone = _apply_alone(session, settings, actor, request.batch_id, change)
+                results.append(result)
+                erased.extend(erased_alone)
+    if erased:
         flush_wal(database)
     return PushResponse(batch_id=request.batch_id, results=results, server_time=utc_now())
+
+
+def _apply(
+    session: Session, settings: Settings, actor: Actor, batch_id: str, changes: Sequence[Change]
+) -> tuple[list[ChangeResult], list[Erased]]:
+    """The answers to ``changes``, remembered, and the deleted records whose personal fields were
+    erased from every kept copy in the same transaction."""
+    batch = _Batch(session, settings, actor, batch_id, changes)
+    results = [batch.answer(change) for change in changes]
+    batch.store.write()
+    erase_history(session, batch.erased)
+    return results, batch.erased
+
+
+def _apply_alone(
+    session: Session, settings: Settings, actor: Actor, batch_id: str, change: Change
+) -> tuple[ChangeResult, list[Erased]]:
+    """One change in its own SAVEPOINT: its failure is its own `rejected` answer, not remembered,
+    so that the same change sent again is decided again."""
+    try:
+        with session.begin_nested():
+            [result], erased = _apply(session, settings, actor, batch_id, [change])
+            return result, erased
+    except Exception as error:
+        if is_database_failure(error):
+            raise
+        logger.warning(
+            "change not stored",
+            extra={"batch_id": batch_id, "seq": change.seq, "kind": change.kind,
+                   "record_id": change.id, **describe(error)},
+        )
+        return _rejected(
+            change,
+            [
+                FieldErrorBody(
+                    field="",
+                    code=NOT_STORED,
+                    message=_(
+                        "The server could not store this change; it will be sent again at a "
+                        "later sync."
+                    ),
+                )
+            ],
+        ), []
 
 
 def _check_identifiers(request: PushRequest) -> None:
@@ -107,11 +173,16 @@ def _check_identifiers(request: PushRequest) -> None:
 
 class _Batch:
     def __init__(
-        self, session: Session, settings: Settings, actor: Actor, request: PushRequest
+        self,
+        session: Session,
+        settings: Settings,
+        actor: Actor,
+        batch_id: str,
+        changes: Sequence[Change],
     ) -> None:
         self.settings = settings
         self.actor = actor
-        self.store = BatchStore(session, actor.device_pk, request.batch_id, request.changes)
+        self.store = BatchStore(session, actor.device_pk, batch_id, changes)
         # The fields of the change being decided, as the device sent them (see `answer`).
         self._sent: dict[str, Any] = {}
         # Deleted records whose personal fields go from every kept copy once the batch is written.
@@ -142,17 +213,10 @@ class _Batch:
         known = set(form.field_names())
         unknown = [name for name in fields if name not in known]
         if unknown:
-            return _rejected(
-                change,
-                [
-                    FieldErrorBody(
-                        field=name,
-                        code="unknown_field",
-                        message=_("{field} is not a field of this record.").format(field=name),
-                    )
-                    for name in unknown
-                ],
-            )
+            return _rejected(change, [_unknown_field(shown(name)) for name in unknown])
+        # Before the merge: a conflict would echo the sent text back, and no answer can hold it.
+        if text_errors := form.text_errors(fields):
+            return _rejected(change, _bodies(text_errors))
         if record is None:
             return self._write(change, None, three_way_merge({}, {}, fields), form)
         if record.deleted:
@@ -220,13 +284,7 @@ class _Batch:
         if outcome.changed or restore or record is None:
             validation = form.validate(outcome.values)
             if validation.errors:
-                return _rejected(
-                    change,
-                    [
-                        FieldErrorBody(field=error.field, code=error.code, message=error.message)
-                        for error in validation.errors
-                    ],
-                )
+                return _rejected(change, _bodies(validation.errors))
             values = form.to_json(validation.cleaned)
             if (refusal := self._refusal(change, None, values)) is not None:
                 return refusal
@@ -371,6 +429,22 @@ def _same_json(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
 
 def _rejected(change: Change, errors: list[FieldErrorBody]) -> Rejected:
     return Rejected(seq=change.seq, kind=change.kind, id=change.id, errors=errors)
+
+
+def _unknown_field(name: str) -> FieldErrorBody:
+    """`name` as `hygiene.shown` quotes it: a field name may hold text no answer can carry."""
+    return FieldErrorBody(
+        field=name,
+        code=UNKNOWN_FIELD,
+        message=_("{field} is not a field of this record.").format(field=name),
+    )
+
+
+def _bodies(errors: Iterable[FieldError]) -> list[FieldErrorBody]:
+    return [
+        FieldErrorBody(field=error.field or "", code=error.code, message=error.message)
+        for error in errors
+    ]
 
 
 def _answer(change: Change, version: int, outcome: MergeOutcome) -> ChangeResult:

@@ -8,6 +8,7 @@ registration that left one of the relay's regions.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, or_, select
@@ -17,6 +18,9 @@ from relay_app.sync.wire import ATTACHMENTS_SINCE, PullItem
 from relay_central import scope
 from relay_central.auth import Actor
 from relay_central.models import Record, ScopeExit
+from relay_central.stored_json import RepairedValues
+
+logger = logging.getLogger("relay_central")
 
 _Row = TypeVar("_Row", bound=tuple[Any, ...])
 # Protocol 2 also sends a device its own changes back without values (see `may_abbreviate`).
@@ -82,6 +86,11 @@ def may_abbreviate(row: Record, actor: Actor, protocol: int) -> bool:
 
 
 def pull_item(row: Record, *, with_values: bool = True) -> PullItem:
+    if with_values and isinstance(row.values, RepairedValues):
+        logger.warning(
+            "stored values held text that cannot be encoded; sent with U+FFFD in its place",
+            extra={"kind": row.kind, "record_id": row.id, "version": row.version},
+        )
     return PullItem(
         kind=row.kind,  # type: ignore[arg-type]
         id=row.id,

@@ -41,6 +41,12 @@ and the sync protocol.
 Values: dates are `YYYY-MM-DD`, datetimes ISO 8601 (stored in UTC), decimals use a dot, lists are JSON
 arrays (in CSV/XLSX cells: items separated by `;`), booleans `true`/`false` (imports also accept
 yes/no, 1/0, oui/non, sí/no). An empty `region` is filled from the `country` (UN M49 sub-region).
+
+Text, in every field whatever its type (list items too): text UTF-8 cannot hold (a lone UTF-16
+surrogate, `"\\ud800"` in JSON) is refused with `invalid_text`; control characters other than tab
+and line breaks (NUL, escape, DEL…) are removed; surrounding whitespace is trimmed. Multi-line fields
+(`long_text`) keep tabs and line breaks (stored as `\\n`); single-line fields turn them into spaces.
+Every free-text field has a length limit (`max … characters`), checked after this cleaning.
 """
 
 

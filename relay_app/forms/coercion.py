@@ -24,6 +24,7 @@ from relay_app import codelists
 from relay_app.forms import errors as codes
 from relay_app.forms.errors import Invalid
 from relay_app.forms.fields import Field, FieldType
+from relay_app.forms.hygiene import is_clean, unencodable_position, without_controls
 from relay_app.i18n import _, current_locale, ngettext
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?", re.ASCII)
@@ -32,6 +33,8 @@ _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _PHONE_TEXT = re.compile(r"[0-9 +\-().]+", re.ASCII)
 _EMAIL_LOCAL = re.compile(r"[^\s@\"(),:;<>\[\]\\]+")
 _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
+# Tabs and line breaks in a single-line value: a spreadsheet cell's wrapped text, a pasted line.
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
 
 _TRUE_WORDS = frozenset({"true", "yes", "1", "oui", "vrai", "sí", "si", "verdadero"})
 _FALSE_WORDS = frozenset({"false", "no", "0", "non", "faux", "falso"})
@@ -78,6 +81,8 @@ def _as_text(field: Field, raw: Any) -> str:
         text = converted
     if field.type is FieldType.LONG_TEXT:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        text = _LINE_BREAKS.sub(" ", text)
     return text.strip()
 
 
@@ -356,11 +361,40 @@ _PARSERS: dict[FieldType, Callable[[Field, Any], Any]] = {
 }
 
 
+def clean_text(field: Field, raw: Any) -> Any:
+    """``raw`` with control characters removed from its text (a list's text items too).
+
+    Raises ``Invalid`` (``invalid_text``) for text UTF-8 cannot hold (see
+    ``relay_app.forms.hygiene``). Runs before any parsing, so that no other check quotes such
+    text back in its message.
+    """
+    if isinstance(raw, str):
+        return _cleaned(field, raw)
+    if isinstance(raw, list | tuple):
+        return [_cleaned(field, item) if isinstance(item, str) else item for item in raw]
+    return raw
+
+
+def _cleaned(field: Field, text: str) -> str:
+    if is_clean(text):
+        return text
+    position = unencodable_position(text)
+    if position is not None:
+        message = _(
+            "{field} contains a damaged character that cannot be saved (often left by copy "
+            "and paste); type the text again."
+        ).format(field=label_of(field))
+        raise Invalid(codes.INVALID_TEXT, message, position=position)
+    return without_controls(text)
+
+
 def coerce_value(field: Field, raw: Any) -> Any:
     """The cleaned value of ``raw`` for ``field``; its empty value for blank input.
 
-    Raises ``Invalid`` for a value of the wrong type or outside the field's constraints.
+    Raises ``Invalid`` for text UTF-8 cannot hold, and for a value of the wrong type or outside
+    the field's constraints.
     """
+    raw = clean_text(field, raw)
     if is_blank(raw):
         return field.empty_value()
     if isinstance(raw, list | tuple) and not field.is_list:

@@ -21,6 +21,8 @@ UNKNOWN_FIELD = "unknown_field"
 MUST_BE_TRUE = "must_be_true"
 COORDINATES_INCOMPLETE = "coordinates_incomplete"
 INVALID_REFERENCE = "invalid_reference"
+# Text no UTF-8 file can hold (a lone surrogate) or holding an invisible control character.
+INVALID_TEXT = "invalid_text"
 
 ERROR_CODES: tuple[str, ...] = (
     REQUIRED,
@@ -37,6 +39,7 @@ ERROR_CODES: tuple[str, ...] = (
     MUST_BE_TRUE,
     COORDINATES_INCOMPLETE,
     INVALID_REFERENCE,
+    INVALID_TEXT,
 )
 
 

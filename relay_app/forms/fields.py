@@ -30,6 +30,11 @@ class FieldType(StrEnum):
 
 LIST_TYPES = frozenset({FieldType.MULTI_CHOICE, FieldType.TEXT_LIST})
 CODELIST_TYPES = frozenset({FieldType.CHOICE, FieldType.MULTI_CHOICE})
+# Fields that keep free text: each needs a length limit, so no value is unbounded.
+FREE_TEXT_TYPES = frozenset({
+    FieldType.TEXT, FieldType.LONG_TEXT, FieldType.EMAIL, FieldType.URL, FieldType.PHONE,
+    FieldType.TEXT_LIST,
+})
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,10 @@ class Field:
             raise ValueError(f"Field {self.name!r}: a code list goes with choice fields only")
         if (self.reference is not None) != (self.type is FieldType.REFERENCE):
             raise ValueError(f"Field {self.name!r}: a reference kind goes with REFERENCE only")
+        if self.type in FREE_TEXT_TYPES and self.max_length is None:
+            raise ValueError(f"Field {self.name!r}: a text field needs a max_length")
+        if self.type is FieldType.TEXT_LIST and self.max_items is None:
+            raise ValueError(f"Field {self.name!r}: a text list needs a max_items")
 
     @property
     def is_list(self) -> bool:

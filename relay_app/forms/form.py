@@ -11,7 +11,7 @@ from typing import Any
 from relay_app.forms.errors import FieldError, ValidationResult
 from relay_app.forms.fields import Field
 from relay_app.forms.rules import CrossFieldRule, Derivation
-from relay_app.forms.validation import coerce_single, validate_record
+from relay_app.forms.validation import coerce_single, text_errors, validate_record
 
 
 def _json_value(value: Any) -> Any:
@@ -78,6 +78,10 @@ class Form:
         return validate_record(
             self.fields, values, derivations=self.derivations, rules=self.rules
         )
+
+    def text_errors(self, values: Mapping[str, Any]) -> list[FieldError]:
+        """Only the text rule (``invalid_text``), for the fields present in ``values``."""
+        return text_errors(self.fields, values)
 
     def coerce_field(self, name: str, raw: Any) -> tuple[Any, FieldError | None]:
         """Check one field on its own, for inline feedback while a person types.

@@ -4,7 +4,8 @@ Semantics, in the order they are applied:
 
 1. **Keys.** Every key must be a field of the form. The record metadata keys (``id``,
    ``created_at``, ``updated_at``, ``deleted``, ``base_version``, ``origin_device``,
-   ``dirty_fields``) are ignored; any other unknown key is an ``unknown_field`` error.
+   ``dirty_fields``) are ignored; any other unknown key is an ``unknown_field`` error, which
+   names the key with its unprintable characters replaced (U+FFFD) and cut to 80 characters.
 2. **Coercion.** Raw strings (spreadsheet cells, widget text, CLI JSON) and typed values are
    both accepted. "", whitespace and None mean "no value"; text is stripped. Numbers accept
    "12.5", ints and floats (never bools); INTEGER also takes integral floats such as 2015.0
@@ -17,6 +18,10 @@ Semantics, in the order they are applied:
    canonical text; whether the record exists is for the services to check.
    Failures: ``invalid_type``, ``invalid_choice``, ``invalid_email``, ``invalid_url``,
    ``invalid_phone``, ``invalid_reference``, ``too_long``, ``out_of_range``.
+   Before any of that, every text (a value, or a text item of a list, whatever the field's
+   type) must be encodable as UTF-8, otherwise ``invalid_text``, and loses its control
+   characters other than tab and line breaks (``relay_app.forms.hygiene``). Single-line fields
+   turn tabs and line breaks into spaces; multi-line fields keep them, line breaks as "\n".
 3. **Defaults.** An empty field takes its default (e.g. a partner's status is "active").
 4. **Derived values.** An empty field with a derivation is filled from other fields: the
    region of a partner, practice or forum is taken from its country (UN M49). A region that
@@ -42,9 +47,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from relay_app.forms import errors as codes
-from relay_app.forms.coercion import coerce_value, is_blank, label_of
+from relay_app.forms.coercion import clean_text, coerce_value, is_blank, label_of
 from relay_app.forms.errors import FieldError, Invalid, ValidationResult
 from relay_app.forms.fields import Field
+from relay_app.forms.hygiene import shown
 from relay_app.forms.relevance import Condition, is_set
 from relay_app.forms.rules import CrossFieldRule, Derivation
 from relay_app.i18n import _
@@ -86,13 +92,30 @@ def coerce_single(
     return value, None
 
 
+def _unknown_field_error(key: object) -> FieldError:
+    """The error for a key that is no field; it quotes the key only as ``hygiene.shown`` does."""
+    name = shown(key)
+    message = _("“{name}” is not a field of this form.").format(name=name)
+    return FieldError(name, codes.UNKNOWN_FIELD, message, {"name": name})
+
+
 def _unknown_key_errors(keys: Iterable[str], known: Mapping[str, Field]) -> list[FieldError]:
+    return [
+        _unknown_field_error(key) for key in keys if key not in known and key not in METADATA_KEYS
+    ]
+
+
+def text_errors(fields: tuple[Field, ...], values: Mapping[str, Any]) -> list[FieldError]:
+    """The ``invalid_text`` errors of the fields present in ``values``, and nothing else: for a
+    partial change (a sync push) checked before it is merged into a full record."""
     problems = []
-    for key in keys:
-        if key in known or key in METADATA_KEYS:
+    for field in fields:
+        if field.name not in values:
             continue
-        message = _("“{name}” is not a field of this form.").format(name=key)
-        problems.append(FieldError(key, codes.UNKNOWN_FIELD, message, {"name": key}))
+        try:
+            clean_text(field, values[field.name])
+        except Invalid as problem:
+            problems.append(problem.on(field.name))
     return problems
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from relay_app.forms import FieldType, form_for
+from relay_app.forms.hygiene import scrubbed
 from relay_app.store.models import SyncedRecord
 
 
@@ -21,9 +22,13 @@ def column_value(kind: str, name: str, raw: Any) -> Any:
 
     The server has already validated what it sends, so this only restores the Python types JSON
     lacks. Validating again here would tie applying a page to today's date (some bounds move with
-    the calendar) and to this device's clock.
+    the calendar) and to this device's clock. Text is kept as the text rule allows it
+    (``hygiene.scrubbed``), whatever the server stored before that rule existed: a control
+    character goes, a character UTF-8 cannot hold becomes U+FFFD; refusing the value instead would
+    stop every later pull at this record.
     """
     field = form_for(kind).field(name)
+    raw = scrubbed(raw)
     if raw is None or raw == "":
         return field.empty_value()
     if field.type is FieldType.DATE and isinstance(raw, str):

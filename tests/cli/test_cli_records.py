@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -127,3 +129,37 @@ def test_a_record_pasted_back_from_show_updates_cleanly(cli: Cli, json_file: Cal
     assert outcome.code == 0, outcome.err
     after = cli("records", "show", "partners", record_id.strip(), "--json").json()
     assert after["acronym"] == "ISC"
+
+
+def test_text_that_cannot_be_saved_is_one_line_and_writes_nothing(tmp_path: Path):
+    """Tried: `records add partners --json -` with a name holding a lone surrogate, as the raw JSON
+    escape a script or a damaged copy and paste produces, and a field name holding one; also
+    `records update`. Before the fix the store's insert failed with a traceback."""
+    from tests.cli.test_cli_main import run_installed
+
+    data = tmp_path / "data"
+    record = json.dumps(factories.partner())
+    damaged = record.replace('"name": "', '"name": "\\ud800', 1)
+    odd_key = record[:-1] + ', "col\\udc00our\\u0007": "green"}'
+    assert damaged != record
+
+    outcomes = [
+        run_installed("records", "add", "partners", "--json", "-", data_dir=data, stdin=text)
+        for text in (damaged, odd_key)
+    ]
+    added = run_installed("records", "add", "partners", "--json", "-", data_dir=data, stdin=record)
+    assert added.returncode == 0, added.stderr
+    update = '{"city": "Dakar\\udfff"}'
+    outcomes.append(run_installed("records", "update", "partners", added.stdout.strip(), "--json",
+                                  "-", data_dir=data, stdin=update))
+
+    for outcome in outcomes:
+        assert outcome.returncode == 1, outcome.stderr
+        assert outcome.stdout == ""
+        assert outcome.stderr.count("\n") == 1, outcome.stderr
+        assert "Traceback" not in outcome.stderr
+    assert "Name contains a damaged character that cannot be saved" in outcomes[0].stderr
+    assert "col\ufffdour\ufffd" in outcomes[1].stderr
+    assert "cannot be saved" in outcomes[2].stderr
+    listed = run_installed("records", "list", "partners", "--json", data_dir=data)
+    assert [row["city"] for row in json.loads(listed.stdout)] == [factories.partner()["city"]]

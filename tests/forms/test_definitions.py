@@ -134,11 +134,21 @@ def test_a_condition_must_read_earlier_fields() -> None:
             kind="broken",
             label="Broken",
             fields=(
-                Field("b", FieldType.TEXT, "B", relevant=IsSet("a")),
-                Field("a", FieldType.TEXT, "A"),
+                Field("b", FieldType.TEXT, "B", relevant=IsSet("a"), max_length=10),
+                Field("a", FieldType.TEXT, "A", max_length=10),
             ),
             summarize=lambda values: "",
         )
+
+
+def test_every_free_text_field_needs_a_length_limit() -> None:
+    """Tried: declaring text fields without bounds; no value may grow without limit."""
+    with pytest.raises(ValueError, match="max_length"):
+        Field("notes", FieldType.LONG_TEXT, "Notes")
+    with pytest.raises(ValueError, match="max_length"):
+        Field("website", FieldType.URL, "Website")
+    with pytest.raises(ValueError, match="max_items"):
+        Field("steps", FieldType.TEXT_LIST, "Steps", max_length=100)
 
 
 def test_a_choice_field_needs_a_code_list() -> None:

@@ -53,6 +53,11 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("partners", {"description": "d" * 10001}, "description", "too_long"),
     ("partners", {"status": "dormant"}, "status", "invalid_choice"),
     ("partners", {"colour": "green"}, "colour", "unknown_field"),
+    ("partners", {"name": "Institut\ud800"}, "name", "invalid_text"),
+    ("partners", {"address": "1 rue\udfff"}, "address", "invalid_text"),
+    ("partners", {"email": "a\udc80@inrae.fr"}, "email", "invalid_text"),
+    ("partners", {"country": "F\ud800"}, "country", "invalid_text"),
+    ("partners", {"languages": ["fr", "\udc00"]}, "languages", "invalid_text"),
     # practices
     ("practices", {"title": None}, "title", "required"),
     ("practices", {"summary": "s" * 1001}, "summary", "too_long"),
