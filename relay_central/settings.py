@@ -35,7 +35,19 @@ class Settings:
     delete_wins_over_edit: bool = True
     enrolment_code_days: int = 14
     max_body_bytes: int = 8 * MIB
-    max_decompressed_bytes: int = 64 * MIB
+    # --- request size (docs/sync-protocol.md, "Size limits") ---
+    # A gzip body once inflated: twice a realistic full batch (1,000 long practices, 8 MiB).
+    max_decompressed_bytes: int = 16 * MIB
+    # JSON values in one body (counted before parsing, from its commas and brackets): each costs
+    # ~100 bytes once parsed, so this bounds a request's memory where bytes alone cannot.
+    # A realistic full batch counts about 125,000.
+    max_json_values: int = 200_000
+    # Bodies of requests without a device token (enrolment): a few hundred bytes are needed.
+    max_anonymous_body_bytes: int = 16 * KIB
+    # --- push volume per device and UTC day (disk protection); refused with 429 once reached ---
+    max_push_changes_per_day: int = 100_000
+    max_push_bytes_per_day: int = 256 * MIB
+    # ---
     max_batch_changes: int = 1000
     default_pull_limit: int = 500
     max_pull_limit: int = 1000
