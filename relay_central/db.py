@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session
 
-from relay_central.models import ServerState
+from relay_central.models import ServerState, compact_json
 
 # Arbitrary constant naming "the change feed writer" among PostgreSQL advisory locks.
 WRITER_LOCK_KEY = 4_1000_0001
@@ -43,10 +43,16 @@ def _prepare_sqlite(engine: Engine) -> None:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=compact_json,
+        )
         _prepare_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=10, max_overflow=30, pool_pre_ping=True, json_serializer=compact_json
+    )
 
 
 class Database:

@@ -39,6 +39,7 @@ from relay_app.sync.wire import (
     Rejected,
 )
 from relay_central import scope
+from relay_central.answers import bounded_answer
 from relay_central.auth import Actor
 from relay_central.db import Database
 from relay_central.errors import ApiError
@@ -47,6 +48,7 @@ from relay_central.models import utc_now
 from relay_central.push_store import BatchStore, StoredRecord
 from relay_central.settings import Settings
 from relay_central.text import has_nul, without_nul
+from relay_central.volume import check_push_volume, count_push_volume
 
 _RESULT = TypeAdapter(ChangeResult)
 # Version answered for the delete of a record the server never held: nothing was stored.
@@ -68,9 +70,12 @@ def apply_batch(
         )
     _check_identifiers(request)
     with database.writing() as session:
+        now = utc_now()
+        check_push_volume(session, settings, actor.device_pk, now)
         batch = _Batch(session, settings, actor, request)
         results = [batch.answer(change) for change in request.changes]
         batch.store.write()
+        count_push_volume(session, actor.device_pk, now, *batch.store.stored_volume())
     return PushResponse(batch_id=request.batch_id, results=results, server_time=utc_now())
 
 
@@ -119,6 +124,8 @@ class _Batch:
         # the device does not hold, so its echo must carry values.
         self._sent = {k: v for k, v in change.fields.items() if k not in METADATA_KEYS}
         result = self._decide(change.model_copy(update={"fields": without_nul(change.fields)}))
+        # What is answered is also stored until retention ends: a bounded account only.
+        result = bounded_answer(result)
         self.store.remember(change.seq, result.model_dump(mode="json"))
         return result
 
