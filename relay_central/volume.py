@@ -3,10 +3,10 @@
 Each push stores its answers (kept for replays) and the versions it writes (kept as merge bases)
 for the retention period. Without a bound, one relay, by mistake or on purpose, could fill the
 server's disk with pushes that are each small and valid. The day's totals live in `push_volume`
-(one row per device: a device's first push of a day drops its earlier days);
-once either reaches its limit (settings `max_push_changes_per_day`, `max_push_bytes_per_day`) the
-device's pushes are refused with 429 `push_quota` until the next UTC day. The push that reaches
-a limit is still applied whole: a day may end up to one batch over it.
+(past days are dropped by `relay-central prune`). Once either reaches its limit (settings
+`max_push_changes_per_day`, `max_push_bytes_per_day`) the device's pushes are refused with 429
+`push_quota` until the next UTC day. The push that reaches a limit is still applied whole: a day
+may end up to one batch over it.
 
 Both functions run inside the push's `Database.writing()` transaction: the writer lock makes
 the check and the count of concurrent pushes of one device follow each other.
@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from relay_app.i18n import _
@@ -56,22 +58,24 @@ def check_push_volume(session: Session, settings: Settings, device: int, now: da
 def count_push_volume(
     session: Session, device: int, now: datetime, changes: int, stored_bytes: int
 ) -> None:
-    """Add one push's new answers and versions to the device's total of the day."""
+    """Add one push's new answers and versions to the device's total of the day (one upsert)."""
     if not changes and not stored_bytes:
         return
-    key = {"device": device, "day": day_of(now)}
-    added = session.execute(
-        update(PushVolume)
-        .where(PushVolume.device == device, PushVolume.day == key["day"])
-        .values(
-            changes=PushVolume.changes + changes,
-            stored_bytes=PushVolume.stored_bytes + stored_bytes,
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    added = insert(PushVolume).values(
+        device=device, day=day_of(now), changes=changes, stored_bytes=stored_bytes
+    )
+    session.execute(
+        added.on_conflict_do_update(
+            index_elements=[PushVolume.device, PushVolume.day],
+            set_={
+                "changes": PushVolume.changes + added.excluded.changes,
+                "stored_bytes": PushVolume.stored_bytes + added.excluded.stored_bytes,
+            },
         )
-    ).rowcount
-    if not added:
-        # The device's first push of the day: its earlier days are of no more use.
-        session.execute(
-            delete(PushVolume).where(PushVolume.device == device, PushVolume.day < key["day"])
-        )
-        session.add(PushVolume(**key, changes=changes, stored_bytes=stored_bytes))
-        session.flush()
+    )
+
+
+def forget_past_days(session: Session, now: datetime) -> int:
+    """Drop the totals of the days before today (`relay-central prune`): no bound reads them."""
+    return session.execute(delete(PushVolume).where(PushVolume.day < day_of(now))).rowcount or 0

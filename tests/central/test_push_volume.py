@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from relay_app.sync.wire import MAX_REJECTED_ERRORS
 from relay_central.answers import MAX_FIELD_CHARS, MAX_MESSAGE_CHARS
-from relay_central.models import AppliedChange, PushVolume
+from relay_central.models import AppliedChange, PushVolume, utc_now
+from relay_central.prune import prune
 from tests.central.harness import Central, Device, forum, new_id
 
 
@@ -134,3 +136,14 @@ def test_meta_announces_the_request_and_push_volume_limits(
 def _push_forum(device: Device, **values: object):  # type: ignore[no-untyped-def]
     change = device.change("forums", new_id(), forum(**values))
     return device.post("/api/v1/sync/push", {"batch_id": uuid.uuid4().hex, "changes": [change]})
+
+
+def test_prune_forgets_the_totals_of_past_days(central: Central) -> None:
+    device = central.device(["western_europe"])
+    device.push_one("forums", new_id(), forum())
+    prune(central.database, central.settings)  # today's total is still needed
+    with central.database.reading() as session:
+        assert session.scalars(select(PushVolume.changes)).all() == [1]
+    prune(central.database, central.settings, now=utc_now() + timedelta(days=1))
+    with central.database.reading() as session:
+        assert session.scalars(select(PushVolume.changes)).all() == []
