@@ -38,10 +38,10 @@ class Settings:
     # --- request size (docs/sync-protocol.md, "Size limits") ---
     # A gzip body once inflated: twice a realistic full batch (1,000 long practices, 8 MiB).
     max_decompressed_bytes: int = 16 * MIB
-    # JSON values in one body (counted before parsing, from its commas and brackets): each costs
-    # ~100 bytes once parsed, so this bounds a request's memory where bytes alone cannot.
-    # A realistic full batch counts about 125,000.
-    max_json_values: int = 200_000
+    # JSON values in one body (counted before parsing, from the commas and brackets outside its
+    # strings): each costs ~100 bytes and a microsecond or two once parsed, so this bounds a
+    # request's memory and time where bytes alone cannot. A realistic full batch counts 36,000.
+    max_json_values: int = 100_000
     # Bodies of requests without a device token (enrolment): a few hundred bytes are needed.
     max_anonymous_body_bytes: int = 16 * KIB
     # --- push volume per device and UTC day (disk protection); refused with 429 once reached ---

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import uuid
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import requests
 
 from relay_app.sync.wire import MAX_BATCH_CHANGES, MAX_MISSING_HASHES, PROTOCOL_HEADER
 from relay_central.errors import MAX_ERROR_DETAILS
-from relay_central.middleware import json_value_bound
+from relay_central.middleware import has_more_json_values
 from relay_central.settings import Settings
 from tests.central.batches import realistic_batch
 from tests.central.harness import Central, Device, forum, new_id
@@ -116,7 +117,7 @@ def test_a_push_of_countless_tiny_values_is_refused_before_it_is_parsed(
     ).encode()
     settings: Settings = central.settings
     assert len(raw) < settings.max_decompressed_bytes
-    assert json_value_bound(raw) > settings.max_json_values
+    assert has_more_json_values(raw, settings.max_json_values)
 
     answer = _gzip_post(device, "/api/v1/sync/push", raw)
 
@@ -215,4 +216,42 @@ def test_a_realistic_full_batch_fits_the_default_limits() -> None:
         raw = realistic_batch(kind, MAX_BATCH_CHANGES, batch_id=uuid.uuid4().hex)
         assert len(gzip.compress(raw)) <= defaults.max_body_bytes, kind
         assert len(raw) <= defaults.max_decompressed_bytes, (kind, len(raw))
-        assert json_value_bound(raw) <= defaults.max_json_values, (kind, json_value_bound(raw))
+        assert not has_more_json_values(raw, defaults.max_json_values), kind
+
+
+def _values_in(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_values_in(item) for item in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_values_in(item) for item in value)
+    return 1
+
+
+def test_the_count_of_json_values_never_falls_short() -> None:
+    """The count that refuses bodies before parsing must never be below what parsing builds,
+    whatever the strings hold (commas, brackets, escaped quotes and backslashes), however the
+    JSON is spaced, and for bodies that are not JSON at all past some point."""
+    rng = random.Random(7)
+    alphabet = ['"', "\\", ",", "[", "]", "{", "}", ":", "a", " ", "é", "\n"]
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
+
+    def value(depth: int) -> object:
+        roll = rng.random()
+        if depth > 3 or roll < 0.4:
+            return rng.choice([text(), 1, 2.5, True, None, ""])
+        if roll < 0.7:
+            return [value(depth + 1) for _ in range(rng.randrange(5))]
+        return {text(): value(depth + 1) for _ in range(rng.randrange(5))}
+
+    for _ in range(2000):
+        document = [value(0) for _ in range(rng.randrange(1, 30))]
+        count = _values_in(document)
+        for raw in (json.dumps(document), json.dumps(document, ensure_ascii=False, indent=1),
+                    json.dumps(document, separators=(",", ":"))):
+            body = raw.encode()
+            assert has_more_json_values(body, count - 1), raw
+            # A parser reaches the end of the items before it fails on a stray byte.
+            stray = rng.choice([b"\\", b'"', b'\\"', b"x", b","])
+            assert has_more_json_values(body[:-1] + stray + b"]", count - 1), raw
