@@ -154,11 +154,10 @@ def test_an_anonymous_gzip_body_is_refused_before_it_is_read(central: Central) -
 def test_the_token_check_before_the_body_keeps_authenticated_requests_working(
     central: Central,
 ) -> None:
-    """The early check must let a real device through, with its gzip body inflated after it."""
+    """The early check lets a real device through: its gzip body is inflated after it (corrupt
+    gzip is 400 again) and its push applied."""
     device = central.device(["western_europe"])
-    created = device.push_one("forums", new_id(), forum())
-    assert created["status"] == "applied"
-    corrupt = _gzip_post(device, "/api/v1/sync/push", b"")
+    assert device.push_one("forums", new_id(), forum())["status"] == "applied"
     bad = device.http.post(
         f"{device.url}/api/v1/sync/push",
         data=b"\x1f\x8b not gzip",
@@ -166,7 +165,6 @@ def test_the_token_check_before_the_body_keeps_authenticated_requests_working(
         timeout=10,
     )
     assert bad.status_code == 400 and bad.json()["error"] == "bad_gzip"
-    assert corrupt.status_code == 422
 
 
 def test_enrolment_takes_only_a_small_body(central: Central) -> None:
