@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from relay_app.i18n import _
 from relay_app.sync.wire import (
     API_PREFIX,
+    MAX_BATCH_CHANGES,
+    MAX_MISSING_HASHES,
     EnrollRequest,
     EnrollResponse,
     ErrorBody,
@@ -37,6 +39,7 @@ from relay_central.protocol import accept_protocol, require_protocol
 from relay_central.pull import pull_page
 from relay_central.push import apply_batch
 from relay_central.records import fetch_records
+from relay_central.routing import ThreadParsedJsonRoute
 from relay_central.settings import Settings
 
 _ERRORS: dict[int | str, dict[str, object]] = {
@@ -47,7 +50,10 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 sync_router = APIRouter(
-    prefix=f"{API_PREFIX}/sync", dependencies=[Depends(require_protocol)], responses=_ERRORS
+    prefix=f"{API_PREFIX}/sync",
+    dependencies=[Depends(require_protocol)],
+    responses=_ERRORS,
+    route_class=ThreadParsedJsonRoute,
 )
 enrol_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(accept_protocol)])
 
@@ -87,10 +93,16 @@ def meta(request: Request, actor: CurrentActor) -> Response:
             latest_cursor=latest,
             limits=ServerLimits(
                 max_body_bytes=settings.max_body_bytes,
-                max_batch_changes=settings.max_batch_changes,
+                max_batch_changes=min(settings.max_batch_changes, MAX_BATCH_CHANGES),
                 max_pull_limit=settings.max_pull_limit,
                 max_upload_bytes=settings.max_upload_bytes,
                 max_chunk_bytes=settings.max_chunk_bytes,
+                # request size and push volume
+                max_decompressed_bytes=settings.max_decompressed_bytes,
+                max_json_values=settings.max_json_values,
+                max_missing_hashes=MAX_MISSING_HASHES,
+                max_push_changes_per_day=settings.max_push_changes_per_day,
+                max_push_bytes_per_day=settings.max_push_bytes_per_day,
             ),
             server_id=identity,
         )

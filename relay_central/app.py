@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from relay_app.i18n import _
-from relay_app.sync.wire import PROTOCOL_VERSION
+from relay_app.sync.wire import MAX_BATCH_CHANGES, MAX_MISSING_HASHES, PROTOCOL_VERSION
 from relay_central import api, attachments, tus
 from relay_central.attempts import AttemptLimiter
 from relay_central.db import Database
@@ -67,12 +68,35 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         return {"status": "ok"}
 
     # Outermost last: the log line sees every answer, even a refused body.
-    app.add_middleware(RequestBodyMiddleware, settings=settings)
+    app.add_middleware(RequestBodyMiddleware, settings=settings, database=database)
     app.add_middleware(JsonGzipMiddleware, minimum_size=settings.gzip_minimum_bytes)
     app.add_middleware(RequestLogMiddleware)
     # Outside the log line too: a failure is answered (and logged without data) here, not by uvicorn.
     app.add_middleware(UnexpectedErrorMiddleware)
     return app
+
+
+def _too_long_list(problems: Sequence[Any]) -> Response | None:
+    """A list the schema bounds, refused by its length alone: "send less at a time" (413)."""
+    for problem in problems:
+        if problem.get("type") != "too_long":
+            continue
+        location = tuple(problem.get("loc", ()))
+        if location == ("body", "changes"):
+            return error_response(
+                413,
+                "batch_too_large",
+                _("A batch may hold at most {limit} changes; send smaller batches.").format(
+                    limit=MAX_BATCH_CHANGES
+                ),
+            )
+        if location == ("body", "hashes"):
+            return error_response(
+                413,
+                "too_many_hashes",
+                _("Ask about at most {limit} files at a time.").format(limit=MAX_MISSING_HASHES),
+            )
+    return None
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -85,6 +109,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         problems = error.errors()
         if any(problem.get("type") == "json_invalid" for problem in problems):
             return error_response(400, "bad_json", _("The request body is not valid JSON."))
+        if (too_long := _too_long_list(problems)) is not None:
+            return too_long
         details = [
             {
                 "location": ".".join(str(part) for part in problem.get("loc", ())),

@@ -16,26 +16,22 @@ from relay_central.blobs import blob_path
 from relay_central.errors import ApiError
 from relay_central.models import Attachment
 from relay_central.protocol import accept_protocol
+from relay_central.routing import ThreadParsedJsonRoute
 
-MAX_HASHES_PER_QUESTION = 1000
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/attachments",
     dependencies=[Depends(accept_protocol)],
-    responses={401: {"model": ErrorBody}, 404: {"model": ErrorBody}},
+    responses={401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}},
+    route_class=ThreadParsedJsonRoute,
 )
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 @router.post("/missing", response_model=MissingResponse)
 def missing(body: MissingRequest, request: Request, actor: CurrentActor) -> Response:
-    if len(body.hashes) > MAX_HASHES_PER_QUESTION:
-        raise ApiError(
-            413,
-            "too_many_hashes",
-            _("Ask about at most {limit} files at a time.").format(limit=MAX_HASHES_PER_QUESTION),
-        )
+    """More than MAX_MISSING_HASHES hashes are refused by the schema (413 `too_many_hashes`)."""
     wanted = list(dict.fromkeys(body.hashes))
     with request.app.state.database.reading() as session:
         held = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(wanted))))

@@ -11,6 +11,7 @@ from fastapi import Request
 from sqlalchemy import select
 
 from relay_app.i18n import _
+from relay_central.db import Database
 from relay_central.errors import ApiError
 from relay_central.models import Device, Relay, utc_now
 
@@ -20,6 +21,8 @@ _CODE_GROUPS = 4
 _CODE_GROUP_LENGTH = 4
 # last_seen_at is refreshed at most this often, so that reads stay reads.
 _SEEN_GRANULARITY = timedelta(minutes=5)
+# The request state key under which the middleware leaves the device it authenticated.
+ADMITTED_ACTOR = "actor"
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,9 @@ def _unauthorized(code: str, message: str) -> ApiError:
     return ApiError(401, code, message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _sep, token = header.partition(" ")
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer …` header, or a 401 JSON error."""
+    scheme, _sep, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized(
             "unauthorized", _("This request needs the device token given at enrolment.")
@@ -80,10 +83,9 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def current_actor(request: Request) -> Actor:
-    """FastAPI dependency: the device behind the bearer token, or a 401 JSON error."""
-    token = bearer_token(request)
-    database = request.app.state.database
+def authenticate(database: Database, authorization: str | None) -> Actor:
+    """The device behind an `Authorization` header, or a 401 JSON error."""
+    token = bearer_token(authorization)
     with database.reading() as session:
         row = session.execute(
             select(Device, Relay)
@@ -105,7 +107,6 @@ def current_actor(request: Request) -> Actor:
             seen = session.get(Device, device.id)
             if seen is not None:
                 seen.last_seen_at = now
-    request.state.relay = relay.email
     return Actor(
         device_pk=device.id,
         device_id=device.device_id,
@@ -113,3 +114,17 @@ def current_actor(request: Request) -> Actor:
         email=relay.email,
         regions=frozenset(relay.regions),
     )
+
+
+def current_actor(request: Request) -> Actor:
+    """FastAPI dependency: the device behind the bearer token, or a 401 JSON error.
+
+    Requests with a body were already authenticated by RequestBodyMiddleware, before their body
+    was read: its answer is reused rather than asked of the database again.
+    """
+    admitted = getattr(request.state, ADMITTED_ACTOR, None)
+    if isinstance(admitted, Actor):
+        return admitted
+    actor = authenticate(request.app.state.database, request.headers.get("authorization"))
+    request.state.relay = actor.email
+    return actor

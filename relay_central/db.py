@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session
 
 from relay_central import stored_json
-from relay_central.models import ServerIdentity, ServerState
+from relay_central.models import ServerIdentity, ServerState, compact_json
 
 # Arbitrary constant naming "the change feed writer" among PostgreSQL advisory locks.
 WRITER_LOCK_KEY = 4_1000_0001
@@ -53,11 +53,13 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             hide_parameters=True,
             json_deserializer=stored_json.loads,
+            json_serializer=compact_json,
         )
         _prepare_sqlite(engine)
         return engine
     return create_engine(
-        url, pool_size=10, max_overflow=30, pool_pre_ping=True, hide_parameters=True
+        url, pool_size=10, max_overflow=30, pool_pre_ping=True, hide_parameters=True,
+        json_serializer=compact_json,
     )
 
 

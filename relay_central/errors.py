@@ -6,6 +6,10 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+# A 422 answer lists this many problems at most, and counts them all in `error_count`: the answer
+# to a request with countless mistakes stays small.
+MAX_ERROR_DETAILS = 10
+
 
 class ApiError(Exception):
     """Raised anywhere in a request to answer with a JSON error."""
@@ -37,4 +41,7 @@ def error_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    details = extra.get("details")
+    if isinstance(details, list):
+        extra = {**extra, "details": details[:MAX_ERROR_DETAILS], "error_count": len(details)}
     return JSONResponse({"error": code, "message": message, **extra}, status, headers=headers)

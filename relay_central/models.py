@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,11 @@ from sqlalchemy.types import TypeDecorator
 
 # JSONB on PostgreSQL (compact, comparable), plain JSON text elsewhere.
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+
+
+def compact_json(value: Any) -> str:
+    """JSON as the server stores it (`db.make_engine`): no spaces after separators."""
+    return json.dumps(value, separators=(",", ":"))
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -190,6 +196,20 @@ class AppliedChange(Base):
     batch_id: Mapped[str] = mapped_column(String(64))
     answer: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class PushVolume(Base):
+    """What one device's pushes stored on one UTC day: the bound that keeps it from filling the
+    disk (`relay_central.volume`)."""
+
+    __tablename__ = "push_volume"
+
+    device: Mapped[int] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, UTC
+    changes: Mapped[int] = mapped_column(BigInteger, default=0)
+    stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Attachment(Base):

@@ -19,6 +19,7 @@ from relay_central.db import Database, server_state
 from relay_central.erasure import LogInUse, compact
 from relay_central.models import AppliedChange, Record, RecordVersion, ScopeExit, Upload, utc_now
 from relay_central.settings import Settings
+from relay_central.volume import forget_past_days
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def prune(
         stale_uploads = session.scalars(select(Upload).where(Upload.updated_at <= cutoff)).all()
         for upload in stale_uploads:
             session.delete(upload)
+        forget_past_days(session, now or utc_now())
         pruned_through = state.pruned_through
     for upload in stale_uploads:
         upload_path(settings, upload.id).unlink(missing_ok=True)

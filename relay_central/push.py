@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -45,6 +46,7 @@ from relay_app.sync.wire import (
     Rejected,
 )
 from relay_central import scope, scope_exits
+from relay_central.answers import bounded_answer
 from relay_central.auth import Actor
 from relay_central.db import Database
 from relay_central.erasure import Erased, erase_history, flush_wal, personal_fields, without_personal
@@ -55,6 +57,7 @@ from relay_central.models import utc_now
 from relay_central.push_store import BatchStore, StoredRecord
 from relay_central.settings import Settings
 from relay_central.text import has_nul, without_nul
+from relay_central.volume import check_push_volume, count_push_volume
 
 _RESULT = TypeAdapter(ChangeResult)
 # Version answered for the delete of a record the server never held: nothing was stored.
@@ -80,9 +83,13 @@ def apply_batch(
         )
     _check_identifiers(request)
     with database.writing() as session:
+        now = utc_now()
+        check_push_volume(session, settings, actor.device_pk, now)
         try:
             with session.begin_nested():
-                results, erased = _apply(session, settings, actor, request.batch_id, request.changes)
+                results, erased = _apply(
+                    session, settings, actor, request.batch_id, request.changes, now
+                )
         except Exception as error:
             if is_database_failure(error):
                 raise
@@ -92,7 +99,9 @@ def apply_batch(
             )
             results, erased = [], []
             for change in request.changes:
-                result, erased_alone = _apply_alone(session, settings, actor, request.batch_id, change)
+                result, erased_alone = _apply_alone(
+                    session, settings, actor, request.batch_id, change, now
+                )
                 results.append(result)
                 erased.extend(erased_alone)
     if erased:
@@ -101,25 +110,36 @@ def apply_batch(
 
 
 def _apply(
-    session: Session, settings: Settings, actor: Actor, batch_id: str, changes: Sequence[Change]
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    batch_id: str,
+    changes: Sequence[Change],
+    now: datetime,
 ) -> tuple[list[ChangeResult], list[Erased]]:
     """The answers to ``changes``, remembered, and the deleted records whose personal fields were
     erased from every kept copy in the same transaction."""
     batch = _Batch(session, settings, actor, batch_id, changes)
     results = [batch.answer(change) for change in changes]
     batch.store.write()
+    count_push_volume(session, actor.device_pk, now, *batch.store.stored_volume())
     erase_history(session, batch.erased)
     return results, batch.erased
 
 
 def _apply_alone(
-    session: Session, settings: Settings, actor: Actor, batch_id: str, change: Change
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    batch_id: str,
+    change: Change,
+    now: datetime,
 ) -> tuple[ChangeResult, list[Erased]]:
     """One change in its own SAVEPOINT: its failure is its own `rejected` answer, not remembered,
     so that the same change sent again is decided again."""
     try:
         with session.begin_nested():
-            [result], erased = _apply(session, settings, actor, batch_id, [change])
+            [result], erased = _apply(session, settings, actor, batch_id, [change], now)
             return result, erased
     except Exception as error:
         if is_database_failure(error):
@@ -196,6 +216,8 @@ class _Batch:
         # the device does not hold, so its echo must carry values.
         self._sent = {k: v for k, v in change.fields.items() if k not in METADATA_KEYS}
         result = self._decide(change.model_copy(update={"fields": without_nul(change.fields)}))
+        # What is answered is also stored until retention ends: a bounded account only.
+        result = bounded_answer(result)
         self.store.remember(change.seq, result.model_dump(mode="json"))
         return result
 

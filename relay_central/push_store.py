@@ -27,7 +27,14 @@ from sqlalchemy.sql.expression import bindparam
 
 from relay_app.sync.wire import Change
 from relay_central import scope
-from relay_central.models import AppliedChange, Record, RecordVersion, ServerState, utc_now
+from relay_central.models import (
+    AppliedChange,
+    Record,
+    RecordVersion,
+    ServerState,
+    compact_json,
+    utc_now,
+)
 from relay_central.text import without_nul
 
 # Bound parameters per IN list: far below SQLite's and PostgreSQL's limits on parameters.
@@ -235,6 +242,13 @@ class BatchStore:
             self.session.execute(insert(_VERSIONS), self._new_versions)
         if self._new_answers:
             self.session.execute(insert(_ANSWERS), self._new_answers)
+
+    def stored_volume(self) -> tuple[int, int]:
+        """The answers this batch adds (replays add none) and the bytes they and its new
+        versions take as stored: what counts towards the device's daily bound."""
+        answers = sum(len(compact_json(row["answer"])) for row in self._new_answers)
+        versions = sum(len(compact_json(row["values"])) for row in self._new_versions)
+        return len(self._new_answers), answers + versions
 
     # --- internals ----------------------------------------------------------------------------
 

@@ -37,7 +37,19 @@ class Settings:
     # Failed enrolments one client address may make within a minute before it gets 429.
     enrolment_attempts_per_minute: int = 10
     max_body_bytes: int = 8 * MIB
-    max_decompressed_bytes: int = 64 * MIB
+    # --- request size (docs/sync-protocol.md, "Size limits") ---
+    # A gzip body once inflated: twice a realistic full batch (1,000 long practices, 8 MiB).
+    max_decompressed_bytes: int = 16 * MIB
+    # JSON values in one body (counted before parsing, from the commas and brackets outside its
+    # strings): each costs ~100 bytes and a microsecond or two once parsed, so this bounds a
+    # request's memory and time where bytes alone cannot. A realistic full batch counts 36,000.
+    max_json_values: int = 100_000
+    # Bodies of requests without a device token (enrolment): a few hundred bytes are needed.
+    max_anonymous_body_bytes: int = 16 * KIB
+    # --- push volume per device and UTC day (disk protection); refused with 429 once reached ---
+    max_push_changes_per_day: int = 100_000
+    max_push_bytes_per_day: int = 256 * MIB
+    # ---
     max_batch_changes: int = 1000
     default_pull_limit: int = 500
     max_pull_limit: int = 1000

@@ -17,6 +17,13 @@ PROTOCOL_VERSION: Final = 2
 ATTACHMENTS_SINCE: Final = 2
 PROTOCOL_HEADER: Final = "Relay-Protocol"
 API_PREFIX: Final = "/api/v1"
+# Lists in requests are bounded here, in the schema, so that an over-long one is refused by its
+# length before any of its items is looked at (see docs/sync-protocol.md, "Size limits").
+MAX_BATCH_CHANGES: Final = 1000
+MAX_MISSING_HASHES: Final = 1000
+MAX_RECORD_KEYS: Final = 500
+# A rejected change lists at most this many problems (the others are counted, not listed).
+MAX_REJECTED_ERRORS: Final = 10
 
 RecordKind = Literal["partners", "practices", "forums", "registrations", "attachments"]
 RECORD_KINDS: Final[tuple[str, ...]] = (
@@ -69,6 +76,12 @@ class ServerLimits(WireModel):
     max_pull_limit: int
     max_upload_bytes: int
     max_chunk_bytes: int
+    # Request size and push volume (optional: absent from older servers, ignored by older apps).
+    max_decompressed_bytes: int | None = None
+    max_json_values: int | None = None
+    max_missing_hashes: int | None = None
+    max_push_changes_per_day: int | None = None
+    max_push_bytes_per_day: int | None = None
 
 
 class MetaResponse(WireModel):
@@ -140,7 +153,7 @@ class Change(WireModel):
 
 class PushRequest(WireModel):
     batch_id: Annotated[str, Field(min_length=1, max_length=64)]
-    changes: list[Change]
+    changes: Annotated[list[Change], Field(max_length=MAX_BATCH_CHANGES)]
 
 
 class FieldConflict(WireModel):
@@ -184,8 +197,12 @@ class Conflicted(_ChangeAnswer):
 
 
 class Rejected(_ChangeAnswer):
+    """``errors`` lists at most MAX_REJECTED_ERRORS problems; ``more_errors`` counts the others
+    (optional: 0 from older servers)."""
+
     status: Literal["rejected"] = "rejected"
     errors: list[FieldErrorBody]
+    more_errors: Annotated[int, Field(ge=0)] = 0
 
 
 ChangeResult = Annotated[Applied | Merged | Conflicted | Rejected, Field(discriminator="status")]
@@ -228,7 +245,7 @@ class RecordKey(WireModel):
 class RecordsRequest(WireModel):
     """Protocol 2: the full latest versions of these records (``POST sync/records``)."""
 
-    keys: Annotated[list[RecordKey], Field(max_length=500)]
+    keys: Annotated[list[RecordKey], Field(max_length=MAX_RECORD_KEYS)]
 
 
 class RecordsResponse(WireModel):
@@ -254,7 +271,7 @@ class PullResponse(WireModel):
 
 
 class MissingRequest(WireModel):
-    hashes: list[Sha256Hex]
+    hashes: Annotated[list[Sha256Hex], Field(max_length=MAX_MISSING_HASHES)]
 
 
 class MissingResponse(WireModel):
