@@ -314,8 +314,9 @@ class SyncClient:
         response = self._exchange(method, url, data=data, params=params, headers=headers, timeout=timeout)
         if _is_portal(response) or (response.ok and _looks_like_html(response)):
             raise CaptivePortal()
-        if not _framed(response):
-            # A link dropped inside the headers reads as a complete answer with an empty body.
+        if not _framed(response) or not response.content:
+            # A link dropped inside the headers reads as a complete answer with an empty body; a
+            # server never answers an empty body where JSON is due, so that is a cut too.
             raise TransientFailure(_("connection lost"), code="network")
         if response.status_code >= 400:
             raise error_for(response)
