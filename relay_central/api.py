@@ -86,6 +86,9 @@ def meta(request: Request, actor: CurrentActor) -> Response:
                 max_pull_limit=settings.max_pull_limit,
                 max_upload_bytes=settings.max_upload_bytes,
                 max_chunk_bytes=settings.max_chunk_bytes,
+                max_open_uploads=settings.max_open_uploads,
+                max_open_upload_bytes=settings.max_open_upload_bytes,
+                max_daily_upload_bytes=settings.max_daily_upload_bytes,
             ),
         )
     )

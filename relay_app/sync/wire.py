@@ -69,6 +69,11 @@ class ServerLimits(WireModel):
     max_pull_limit: int
     max_upload_bytes: int
     max_chunk_bytes: int
+    # Per device (optional: older servers do not say): unfinished uploads, their declared bytes
+    # together, and the bytes stored in the last 24 hours plus those declared in flight.
+    max_open_uploads: int | None = None
+    max_open_upload_bytes: int | None = None
+    max_daily_upload_bytes: int | None = None
 
 
 class MetaResponse(WireModel):
