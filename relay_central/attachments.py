@@ -25,6 +25,7 @@ from relay_app.sync.wire import (
     ErrorBody,
     MissingRequest,
     MissingResponse,
+    ProtocolError,
 )
 from relay_central import scope
 from relay_central.auth import Actor, current_actor
@@ -39,16 +40,30 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # A download is never shown inline by a browser, nor read as another type than the one sent.
 _SAFE_FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Disposition": "attachment"}
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
 router = APIRouter(
     prefix=f"{API_PREFIX}/attachments",
     dependencies=[Depends(accept_protocol)],
-    responses={401: {"model": ErrorBody}, 404: {"model": ErrorBody}},
+    responses={
+        401: {"model": ErrorBody},
+        404: {"model": ErrorBody},
+        426: {"model": ProtocolError},
+    },
 )
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-@router.post("/missing", response_model=MissingResponse,
-             responses={413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+@router.post(
+    "/missing",
+    response_model=MissingResponse,
+    responses={
+        400: {"model": ErrorBody, "description": "`bad_json`, `bad_gzip`."},
+        413: {"model": ErrorBody, "description": "`too_many_hashes`, `body_too_large`."},
+        415: {"model": ErrorBody, "description": "`unsupported_encoding`."},
+        422: {"model": ErrorBody, "description": "`invalid_request`."},
+    },
+)
 def missing(body: MissingRequest, request: Request, actor: CurrentActor) -> Response:
     if len(body.hashes) > MAX_HASHES_PER_QUESTION:
         raise ApiError(
@@ -82,9 +97,9 @@ def may_download(session: Session, actor: Actor, protocol: int, sha256: str) -> 
     response_class=FileResponse,
     responses={
         200: {"description": "The file's bytes, as an attachment with its stored media type.",
-              "content": {"application/octet-stream": {"schema": {"type": "string",
-                                                                 "format": "binary"}}}},
-        206: {"description": "The requested byte range(s) of the file."},
+              "content": {"*/*": _BINARY}},
+        206: {"description": "The requested byte range(s) of the file.",
+              "content": {"*/*": _BINARY}},
         400: {"model": ErrorBody, "description": "`bad_range`: a Range header that does not parse."},
         416: {"model": ErrorBody,
               "description": "`range_not_satisfiable`: the range starts past the end of the file."},

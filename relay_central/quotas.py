@@ -16,6 +16,7 @@ from relay_app.i18n import _
 from relay_central.errors import ApiError
 from relay_central.models import Attachment, Upload, utc_now
 from relay_central.settings import Settings
+from relay_central.tus_spec import TUS_VERSION
 
 QUOTA_STATUS = 413
 QUOTA_ERROR = "upload_quota"
@@ -82,4 +83,4 @@ def check_upload_quota(session: Session, settings: Settings, device: int, length
 def _refusal(limit: str, message: str) -> ApiError:
     """``limit`` names the bound, as `sync/meta` reports it under `limits`."""
     return ApiError(QUOTA_STATUS, QUOTA_ERROR, message,
-                    headers={"Tus-Resumable": "1.0.0"}, limit=limit)
+                    headers={"Tus-Resumable": TUS_VERSION}, limit=limit)

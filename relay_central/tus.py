@@ -41,8 +41,8 @@ from relay_central.protocol import accept_protocol
 from relay_central.quotas import check_upload_quota, forget_expired_uploads, upload_expires_at
 from relay_central.settings import Settings
 from relay_central.text import has_nul, without_nul
+from relay_central.tus_spec import APPEND, CAPABILITIES, CREATE, OFFSET, TERMINATE, TUS_VERSION
 
-TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,checksum,termination,expiration"
 OFFSET_TYPE = "application/offset+octet-stream"
 CHECKSUM_MISMATCH = 460  # the status the tus checksum extension defines
@@ -197,7 +197,7 @@ def _finish(database: Database, settings: Settings, state: UploadState, actor: A
         )
 
 
-@router.options("")
+@router.options("", **CAPABILITIES)
 def capabilities(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     return Response(
@@ -213,7 +213,7 @@ def capabilities(request: Request) -> Response:
     )
 
 
-@router.post("", status_code=201)
+@router.post("", **CREATE)
 def create(request: Request, actor: CurrentActor) -> Response:
     """Start (or find again) this device's upload of one file, named by its sha256."""
     _require_tus(request)
@@ -270,7 +270,7 @@ def create(request: Request, actor: CurrentActor) -> Response:
     )
 
 
-@router.head("/{upload_id}")
+@router.head("/{upload_id}", **OFFSET)
 def offset(upload_id: str, request: Request, actor: CurrentActor) -> Response:
     _require_tus(request)
     settings: Settings = request.app.state.settings
@@ -288,7 +288,7 @@ def offset(upload_id: str, request: Request, actor: CurrentActor) -> Response:
     )
 
 
-@router.patch("/{upload_id}", status_code=204)
+@router.patch("/{upload_id}", **APPEND)
 async def append(upload_id: str, request: Request) -> Response:
     actor = await run_in_threadpool(current_actor, request)
     _require_tus(request)
@@ -367,7 +367,7 @@ async def _receive(
     return received, digest.digest(), complete
 
 
-@router.delete("/{upload_id}", status_code=204)
+@router.delete("/{upload_id}", **TERMINATE)
 def terminate(upload_id: str, request: Request, actor: CurrentActor) -> Response:
     _require_tus(request)
     database: Database = request.app.state.database
