@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
+from relay_app.forms.media_types import servable_media_type
 from relay_app.i18n import _
-from relay_app.media_types import servable_media_type
 from relay_app.sync.wire import (
     API_PREFIX,
     PROTOCOL_HEADER,

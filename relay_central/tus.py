@@ -29,8 +29,8 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from relay_app.forms.media_types import DEFAULT_MEDIA_TYPE, is_media_type
 from relay_app.i18n import _
-from relay_app.media_types import DEFAULT_MEDIA_TYPE, is_media_type
 from relay_app.sync.wire import API_PREFIX
 from relay_central.auth import Actor, current_actor
 from relay_central.blobs import append_at, blob_path, file_sha256, store_blob, upload_path

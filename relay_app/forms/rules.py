@@ -16,9 +16,9 @@ from relay_app import codelists
 from relay_app.forms import errors as codes
 from relay_app.forms.errors import FieldError
 from relay_app.forms.fields import Field
+from relay_app.forms.media_types import is_media_type
 from relay_app.forms.relevance import is_set
 from relay_app.i18n import _
-from relay_app.media_types import is_media_type
 
 
 class Derivation(ABC):

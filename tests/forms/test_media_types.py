@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relay_app.forms import form_for
-from relay_app.media_types import servable_media_type
+from relay_app.forms.media_types import servable_media_type
 
 LINK = {
     "owner_kind": "partners",
