@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from relay_app.i18n import _
+from relay_app.i18n import _, ngettext
 from relay_central.errors import ApiError
 from relay_central.models import Attachment, Upload, utc_now
 from relay_central.settings import Settings
@@ -57,8 +57,10 @@ def check_upload_quota(session: Session, settings: Settings, device: int, length
     if open_count + 1 > settings.max_open_uploads:
         raise _refusal(
             "max_open_uploads",
-            _("This device already has {count} unfinished uploads; finish or abandon one "
-              "first.").format(count=open_count),
+            ngettext("This device already has {count} unfinished upload; finish or abandon it "
+                     "first.",
+                     "This device already has {count} unfinished uploads; finish or abandon one "
+                     "first.", open_count).format(count=open_count),
         )
     if open_bytes + length > settings.max_open_upload_bytes:
         raise _refusal(
