@@ -1,18 +1,34 @@
-"""What an administrator does from the command line: relays, enrolment codes, revocation."""
+"""What an administrator does from the command line: relays, enrolment codes, revocation, files."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from relay_app.i18n import _
+from relay_central import scope
 from relay_central.auth import hash_secret, new_enrolment_code
-from relay_central.db import Database, server_state
-from relay_central.models import Device, EnrolmentCode, Relay, utc_now
+from relay_central.blobs import blob_path, upload_path
+from relay_central.db import Database, next_change_seq, server_state
+from relay_central.models import (
+    Attachment,
+    Device,
+    EnrolmentCode,
+    Record,
+    RecordVersion,
+    Relay,
+    Upload,
+    utc_now,
+)
 from relay_central.regions import unknown_regions
+from relay_central.settings import Settings
+
+_SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 
 class AdminError(ValueError):
@@ -26,6 +42,16 @@ class RelaySummary:
     regions: list[str]
     active: bool
     devices: int
+
+
+@dataclass(frozen=True)
+class FileDeletion:
+    """What `delete_file` removed: the stored file (if held), links deleted, uploads dropped."""
+
+    sha256: str
+    stored: bool
+    links: int
+    uploads: int
 
 
 def normalise_email(email: str) -> str:
@@ -132,3 +158,52 @@ def reset_cursors(database: Database) -> None:
 
 def code_is_usable(code: EnrolmentCode, now: datetime) -> bool:
     return code.used_at is None and code.expires_at > now
+
+
+def delete_file(database: Database, settings: Settings, sha256: str) -> FileDeletion:
+    """Remove a stored file: its bytes, its uploads in progress, and every live link to it.
+
+    The links become tombstones at the end of the change feed (as if a relay had deleted
+    them), so every relay's next pull removes them and its app stops offering, fetching and
+    uploading the file.
+    """
+    wanted = sha256.strip().lower()
+    if _SHA256.fullmatch(wanted) is None:
+        raise AdminError(_("{value} is not a SHA-256 hash (64 hexadecimal digits).").format(
+            value=sha256))
+    with database.writing() as session:
+        attachment = session.get(Attachment, wanted)
+        links = session.scalars(
+            select(Record).where(
+                Record.kind == scope.ATTACHMENTS,
+                Record.deleted.is_(False),
+                Record.values["sha256"].as_string() == wanted,
+            )
+        ).all()
+        uploads = session.scalars(select(Upload).where(Upload.sha256 == wanted)).all()
+        if attachment is None and not links and not uploads:
+            raise AdminError(_("The server holds no file {sha256}.").format(sha256=wanted))
+        if attachment is not None:
+            session.delete(attachment)
+        for upload in uploads:
+            session.delete(upload)
+        for link in links:
+            _tombstone(session, link)
+        upload_ids = [upload.id for upload in uploads]
+    blob_path(settings, wanted).unlink(missing_ok=True)
+    for upload_id in upload_ids:
+        upload_path(settings, upload_id).unlink(missing_ok=True)
+    return FileDeletion(wanted, attachment is not None, len(links), len(upload_ids))
+
+
+def _tombstone(session: Session, record: Record) -> None:
+    """The record's next version, deleted, written by no device (an administrator)."""
+    now = utc_now()
+    record.version += 1
+    record.deleted = True
+    record.change_seq = next_change_seq(session)
+    record.updated_at = now
+    record.updated_by = None
+    record.writer_informed = False
+    session.add(RecordVersion(kind=record.kind, id=record.id, version=record.version,
+                              deleted=True, values=record.values, created_at=now, device=None))

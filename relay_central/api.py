@@ -103,6 +103,10 @@ def meta(request: Request, actor: CurrentActor) -> Response:
                 max_missing_hashes=MAX_MISSING_HASHES,
                 max_push_changes_per_day=settings.max_push_changes_per_day,
                 max_push_bytes_per_day=settings.max_push_bytes_per_day,
+                # uploads per device
+                max_open_uploads=settings.max_open_uploads,
+                max_open_upload_bytes=settings.max_open_upload_bytes,
+                max_daily_upload_bytes=settings.max_daily_upload_bytes,
             ),
             server_id=identity,
         )

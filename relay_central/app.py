@@ -23,7 +23,11 @@ from relay_central.middleware import JsonGzipMiddleware, RequestBodyMiddleware
 from relay_central.migrate import upgrade
 from relay_central.settings import Settings
 
+# Every code is one docs/sync-protocol.md lists; other statuses answer `bad_request` (4xx) or
+# `internal_error` (5xx).
 _STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
     404: "not_found",
     405: "method_not_allowed",
     413: "body_too_large",
@@ -129,7 +133,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> Response:
-        code = _STATUS_CODES.get(error.status_code, "http_error")
+        fallback = "bad_request" if error.status_code < 500 else "internal_error"
+        code = _STATUS_CODES.get(error.status_code, fallback)
         return error_response(
             error.status_code, code, str(error.detail), dict(error.headers or {})
         )

@@ -13,6 +13,7 @@ from relay_app.i18n import _, ngettext
 from relay_central.admin import (
     AdminError,
     add_relay,
+    delete_file,
     list_relays,
     reset_cursors,
     revoke_device,
@@ -87,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("list-relays", parents=[common], help=_("list relays as JSON lines"))
 
+    deletion = commands.add_parser(
+        "delete-file", parents=[common],
+        help=_("delete a stored file and every link to it, for every relay"),
+    )
+    deletion.add_argument("sha256", metavar="SHA256", help=_("the file's SHA-256 hash"))
+
     pruning = commands.add_parser(
         "prune", parents=[common], help=_("forget tombstones and history older than the retention")
     )
@@ -156,6 +163,12 @@ def _administer(args: argparse.Namespace, settings: Settings, database: Database
     if args.command == "list-relays":
         for relay in list_relays(database):
             print(json.dumps(relay.__dict__, ensure_ascii=False))
+        return 0
+    if args.command == "delete-file":
+        deleted = delete_file(database, settings, args.sha256)
+        print(ngettext("File {sha256} deleted, with {count} link to it.",
+                       "File {sha256} deleted, with {count} links to it.", deleted.links).format(
+            sha256=deleted.sha256, count=deleted.links))
         return 0
     if args.command == "prune":
         older = None if args.older_than_days is None else timedelta(days=args.older_than_days)

@@ -1,8 +1,9 @@
 """Forget what no client can still need: old tombstones, old versions, old replay answers.
 
 Pruning tombstones moves `pruned_through` forward, so a cursor from before them is answered with
-`resync` instead of silently missing a delete. When rows were removed, the database files are
-compacted so that their bytes go too (relay_central.erasure.compact).
+`resync` instead of silently missing a delete. Expired uploads go too, with their part files.
+When rows were removed, the database files are compacted so that their bytes go too
+(relay_central.erasure.compact).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from relay_central.blobs import upload_path
 from relay_central.db import Database, server_state
 from relay_central.erasure import LogInUse, compact
 from relay_central.models import AppliedChange, Record, RecordVersion, ScopeExit, Upload, utc_now
+from relay_central.quotas import forget_expired_uploads
 from relay_central.settings import Settings
 from relay_central.volume import forget_past_days
 
@@ -72,13 +74,14 @@ def prune(
         answers = session.execute(
             delete(AppliedChange).where(AppliedChange.created_at <= cutoff)
         ).rowcount
-        stale_uploads = session.scalars(select(Upload).where(Upload.updated_at <= cutoff)).all()
-        for upload in stale_uploads:
-            session.delete(upload)
+        # Uploads are dead once expired (their address answers 404): they go whatever the cutoff.
+        stale_uploads = session.scalars(select(Upload.id).where(Upload.updated_at <= cutoff)).all()
+        session.execute(delete(Upload).where(Upload.id.in_(stale_uploads)))
+        stale_uploads = [*stale_uploads, *forget_expired_uploads(session, settings, now=now)]
         forget_past_days(session, now or utc_now())
         pruned_through = state.pruned_through
-    for upload in stale_uploads:
-        upload_path(settings, upload.id).unlink(missing_ok=True)
+    for upload_id in stale_uploads:
+        upload_path(settings, upload_id).unlink(missing_ok=True)
     compacted: list[str] = []
     if doomed or versions or answers:
         # SQLite zeroed the rows already: a log still in use is truncated at the next chance.

@@ -55,6 +55,13 @@ class Settings:
     max_pull_limit: int = 1000
     max_upload_bytes: int = 200 * MIB
     max_chunk_bytes: int = 16 * MIB
+    # What one device may have in flight and store: unfinished uploads (how many, and their
+    # declared bytes together) and the bytes of the files it stored in the last 24 hours plus
+    # those it has in flight. An upload untouched for `upload_expiry_days` is forgotten.
+    max_open_uploads: int = 20
+    max_open_upload_bytes: int = 1024 * MIB
+    max_daily_upload_bytes: int = 2048 * MIB
+    upload_expiry_days: float = 7
     # Responses smaller than this are sent uncompressed even to clients that accept gzip.
     gzip_minimum_bytes: int = 512
 

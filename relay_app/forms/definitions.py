@@ -10,7 +10,13 @@ from relay_app.forms.fields import Field, YearsFromNow
 from relay_app.forms.fields import FieldType as T
 from relay_app.forms.form import Form
 from relay_app.forms.relevance import AllSet, AnySet, Equals, IsSet
-from relay_app.forms.rules import ContentHash, CoordinatesPair, DateOrder, RegionFromCountry
+from relay_app.forms.rules import (
+    ContentHash,
+    CoordinatesPair,
+    DateOrder,
+    MediaType,
+    RegionFromCountry,
+)
 from relay_app.i18n import N_, _
 
 
@@ -245,7 +251,7 @@ ATTACHMENTS = Form(
         Field("position", T.INTEGER, N_("Position"), minimum=0, maximum=100_000),
     ),
     summarize=_file_summary,
-    rules=(ContentHash(),),
+    rules=(ContentHash(), MediaType()),
 )
 
 FORMS: Mapping[str, Form] = {

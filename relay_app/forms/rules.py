@@ -16,6 +16,7 @@ from relay_app import codelists
 from relay_app.forms import errors as codes
 from relay_app.forms.errors import FieldError
 from relay_app.forms.fields import Field
+from relay_app.forms.media_types import is_media_type
 from relay_app.forms.relevance import is_set
 from relay_app.i18n import _
 
@@ -124,6 +125,26 @@ class ContentHash(CrossFieldRule):
         if value is None or _is_sha256(value):
             return None
         message = _("{field} must be the 64 hexadecimal digits of a SHA-256 hash.").format(
+            field=_(by_name[self.field].label)
+        )
+        return FieldError(self.field, codes.INVALID_TYPE, message, {"value": value})
+
+
+@dataclass(frozen=True)
+class MediaType(CrossFieldRule):
+    """A file's declared media type: a bare `type/subtype` that is safe in an HTTP header."""
+
+    field: str = "media_type"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.field,)
+
+    def check(self, values: Mapping[str, Any], by_name: Mapping[str, Field]) -> FieldError | None:
+        value = values.get(self.field)
+        if value is None or is_media_type(value):
+            return None
+        message = _("{field} must be a media type such as image/jpeg.").format(
             field=_(by_name[self.field].label)
         )
         return FieldError(self.field, codes.INVALID_TYPE, message, {"value": value})

@@ -82,6 +82,11 @@ class ServerLimits(WireModel):
     max_missing_hashes: int | None = None
     max_push_changes_per_day: int | None = None
     max_push_bytes_per_day: int | None = None
+    # Per device (optional: older servers do not say): unfinished uploads, their declared bytes
+    # together, and the bytes stored in the last 24 hours plus those declared in flight.
+    max_open_uploads: int | None = None
+    max_open_upload_bytes: int | None = None
+    max_daily_upload_bytes: int | None = None
 
 
 class MetaResponse(WireModel):
