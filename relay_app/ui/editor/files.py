@@ -47,7 +47,7 @@ from relay_app.services.record_files import (
     GpsPosition,
     RecordFile,
     RecordFileService,
-    exif_gps_of_file,
+    exif_gps,
 )
 from relay_app.ui.icons import icon
 from relay_app.ui.images import prepared_image
@@ -275,7 +275,7 @@ class RecordFilesBox(QGroupBox):
                     service.link(kind, owner_id, role, stored, media_type, filename=source.name)
                 )
                 if position is None and media_type == "image/jpeg":
-                    position = exif_gps_of_file(source)  # scaling drops EXIF: read the original
+                    position = exif_gps(data)  # what is stored: a scaled copy keeps the GPS tags
             return AddResult(added, refused, position)
 
         self.add_button.setEnabled(False)

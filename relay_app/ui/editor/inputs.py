@@ -138,7 +138,7 @@ class NumberInput(FieldInput):
         elif self.field.type is FieldType.INTEGER or isinstance(value, str):
             self.edit.setText(str(value))
         else:
-            self.edit.setText(format_decimal(value, DECIMALS_SHOWN))
+            self.edit.setText(format_decimal(value, DECIMALS_SHOWN, grouped=False))  # reads back as is
 
     def retranslate_ui(self) -> None:
         self.unit.setText(_(self.field.unit) if self.field.unit else "")
