@@ -27,6 +27,7 @@ def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = 
     from relay_app.ui.operations import wait_for_writer
     from relay_app.ui.settings import UiSettings
     from relay_app.ui.store_problem import open_or_ask
+    from relay_app.ui.welcome import offer_welcome
 
     existing = QApplication.instance()
     app = (
@@ -54,6 +55,7 @@ def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = 
     with services:
         window = MainWindow(services, settings)
         window.show()
+        offer_welcome(window, services)  # a fresh store: what Relay is for, enrol or start offline
         code = app.exec()
         wait_for_writer()
         return code

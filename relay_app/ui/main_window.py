@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.addAction(page.sync_files_action)  # Ctrl+Shift+F5 too
         self.actions.menus["file"].insertAction(self.actions["quit"], page.sync_files_action)
         page.connection_changed.connect(self._connection_changed)
+        page.runner.enrolled.connect(lambda _enrolment: page.sync_now())  # a first sync at once
         # A pull or a conflict decision may change any kind of record.
         page.synced.connect(lambda: [self.changes.records_changed.emit(kind) for kind in self.panels])
         self.changes.records_changed.connect(lambda _kind: page.refresh_outbox())
