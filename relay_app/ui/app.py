@@ -21,6 +21,7 @@ def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = 
 
     from relay_app.config import LANGUAGE_VARIABLE
     from relay_app.i18n import set_language
+    from relay_app.log_file import start_log
     from relay_app.ui.icons import app_icon
     from relay_app.ui.language import install_qt_translations, language_signal
     from relay_app.ui.main_window import MainWindow
@@ -50,6 +51,7 @@ def run_app(paths: Paths, argv: list[str] | None = None, language: str | None = 
     if opened is None:
         return 1
     opened_paths, services = opened
+    start_log(opened_paths)  # for support: this start, and any error nobody caught
     if opened_paths != paths:
         settings = UiSettings(opened_paths)  # another data folder was chosen: its own preferences
     with services:

@@ -16,21 +16,21 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from relay_app import __version__
 from relay_app.i18n import N_, _, set_language
 from relay_app.services import Services
 from relay_app.services.drafts import Draft, DraftStore
+from relay_app.ui.about import show_about
 from relay_app.ui.actions import WindowActions
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.dialogs import Unsaved, ask_unsaved
 from relay_app.ui.drafts_banner import DraftsBanner
 from relay_app.ui.forums_page import ForumsPage
+from relay_app.ui.help import show_shortcuts
 from relay_app.ui.icons import app_icon, icon
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import wait_for_writer
@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         actions.connect("export", self.export_records)
         actions.connect("quit", self.close)
         actions.connect("about", self.about)
+        actions.connect("shortcuts", lambda: show_shortcuts(self))
         for name, _label in VIEWS:
             actions.connect(f"view_{name}", lambda name=name: self.show_view(name))
 
@@ -228,14 +229,7 @@ class MainWindow(QMainWindow):
         self.settings.language = set_language(code)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About Relay"),
-            _(
-                "Relay {version}: records of the regional relays of the 4 per 1000 Initiative, "
-                "kept on this computer and synced when a connection allows."
-            ).format(version=__version__),
-        )
+        show_about(self, self._services)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Relay — 4 per 1000 Initiative"))
