@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from relay_app.i18n import N_, _, set_language
 from relay_app.services import Services
 from relay_app.services.drafts import Draft, DraftStore
+from relay_app.store.backups import Backup
 from relay_app.ui.about import show_about
 from relay_app.ui.actions import WindowActions
 from relay_app.ui.changes import DataChanges
@@ -36,7 +37,9 @@ from relay_app.ui.language import language_signal
 from relay_app.ui.operations import wait_for_writer
 from relay_app.ui.pages import SettingsPage
 from relay_app.ui.records.panel import RecordPanel
+from relay_app.ui.restore_restart import close_for_restore
 from relay_app.ui.settings import UiSettings
+from relay_app.ui.settings_data import DataSettings
 from relay_app.ui.status_panel import StatusPanel
 from relay_app.ui.sync import SyncPage, wait_for_network
 from relay_app.ui.transfer import start_export, start_import
@@ -68,7 +71,10 @@ class MainWindow(QMainWindow):
         self.panels["forums"] = self.forums_page.forums
         self.panels["registrations"] = self.forums_page.registrations
         self.sync_page = SyncPage(services)
-        self.settings_page = SettingsPage()
+        data_settings = DataSettings(services)
+        data_settings.restore_requested.connect(lambda backup: close_for_restore(self, backup))
+        self.settings_page = SettingsPage(data_settings)
+        self.restore_on_close: Backup | None = None  # run_app restores it once the window closed
         self.settings_page.language_chosen.connect(self.switch_language)
         self.pages: dict[str, QWidget] = {
             "partners": self.panels["partners"],
