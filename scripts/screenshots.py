@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow  # noqa: E402
 from relay_app.config import resolve_paths  # noqa: E402
 from relay_app.i18n import set_language  # noqa: E402
 from relay_app.services import Services, open_services  # noqa: E402
+from relay_app.store.backups import take_backup  # noqa: E402
 from tests import factories  # noqa: E402
 
 
@@ -94,7 +95,11 @@ def main() -> None:
     out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
+    from relay_app.ui.language import install_qt_translations, language_signal
+
+    language_signal()  # as run_app does: Qt's own texts (key names) follow the language too
     set_language(arguments.language)
+    install_qt_translations()
     from relay_app.ui.main_window import MainWindow  # after QApplication: icons need it
 
     with (
@@ -102,6 +107,7 @@ def main() -> None:
         open_services(resolve_paths(data_dir)) as services,
     ):
         sample_data(services)
+        take_backup(services.database.path, "manual")  # one to list in Settings
         window = MainWindow(services)
         width, height = (int(side) for side in arguments.size.split("x"))
         window.resize(width, height)

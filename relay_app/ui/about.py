@@ -98,6 +98,7 @@ class AboutDialog(QDialog):
         text.addWidget(self.heading)
         text.addWidget(self.purpose)
         text.addLayout(form)
+        text.addStretch(1)
         top.addLayout(text, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)

@@ -121,6 +121,9 @@ class DataSettings(QGroupBox):
             item.setData(BACKUP_ROLE, str(backup.path))
             item.setToolTip(str(backup.path))
             self.list.addItem(item)
+        if not self.backups:
+            self.list.addItem(QListWidgetItem(_("No backups yet.")))
+            self.list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)  # a note, not a backup to choose
         paths = [backup.path for backup in self.backups]
         if chosen is not None and chosen.path in paths:
             self.list.setCurrentRow(paths.index(chosen.path))
@@ -210,6 +213,8 @@ class DataSettings(QGroupBox):
         )
         for row, backup in enumerate(self.backups):
             self.list.item(row).setText(backup_label(backup))
+        if not self.backups and self.list.count():
+            self.list.item(0).setText(_("No backups yet."))
         self._retranslate_status()
 
 
