@@ -1,6 +1,8 @@
 """Render the main views offscreen to docs/screenshots/*.png, over a small sample data set.
 
-.venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language en]
+.venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language en] [--size 1280x800]
+
+Besides the views: the first-run welcome, the keyboard shortcuts sheet (F1) and About, each alone.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.factories, the sample records
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow  # noqa: E402
 
 from relay_app.config import resolve_paths  # noqa: E402
 from relay_app.i18n import set_language  # noqa: E402
 from relay_app.services import Services, open_services  # noqa: E402
+from relay_app.store.backups import take_backup  # noqa: E402
 from tests import factories  # noqa: E402
 
 
@@ -87,11 +90,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--language", default="en")
+    parser.add_argument("--size", default="1280x800", help="the window's width x height")
     arguments = parser.parse_args()
     out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
+    from relay_app.ui.language import install_qt_translations, language_signal
+
+    language_signal()  # as run_app does: Qt's own texts (key names) follow the language too
     set_language(arguments.language)
+    install_qt_translations()
     from relay_app.ui.main_window import MainWindow  # after QApplication: icons need it
 
     with (
@@ -99,8 +107,10 @@ def main() -> None:
         open_services(resolve_paths(data_dir)) as services,
     ):
         sample_data(services)
+        take_backup(services.database.path, "manual")  # one to list in Settings
         window = MainWindow(services)
-        window.resize(1280, 800)
+        width, height = (int(side) for side in arguments.size.split("x"))
+        window.resize(width, height)
         window.show()
         shots: list[tuple[str, str, bool]] = [
             ("partners", "partners", False),
@@ -137,7 +147,28 @@ def main() -> None:
         target = out / "check-in-desk.png"
         window.grab().save(str(target))
         print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+        dialogs(app, window, services, out)
         window.close()
+
+
+def dialogs(app: QApplication, window: QMainWindow, services: Services, out: Path) -> None:
+    """The welcome, the shortcuts sheet and About, each grabbed alone at its own size."""
+    from relay_app.ui.about import AboutDialog
+    from relay_app.ui.help import ShortcutsSheet
+    from relay_app.ui.welcome import WelcomeDialog
+
+    shown: list[tuple[str, QDialog]] = [
+        ("welcome", WelcomeDialog(window)),
+        ("shortcuts", ShortcutsSheet(window)),
+        ("about", AboutDialog(services, window)),
+    ]
+    for name, dialog in shown:
+        dialog.show()
+        app.processEvents()
+        target = out / f"{name}.png"
+        dialog.grab().save(str(target))
+        print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+        dialog.close()
 
 
 if __name__ == "__main__":

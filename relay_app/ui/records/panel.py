@@ -37,6 +37,7 @@ from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.records.detail_pane import DetailPane
+from relay_app.ui.records.empty_state import EmptyState
 from relay_app.ui.records.filter_bar import FilterBar
 from relay_app.ui.records.kinds import KIND_VIEWS
 from relay_app.ui.records.table_model import RecordTableModel
@@ -141,6 +142,7 @@ class RecordPanel(QWidget):
         changes.records_changed.connect(self._records_changed)
         language_signal().changed.connect(self._language_changed)
         self.retranslate_ui()
+        self.empty_state = EmptyState(self, self._service)  # over the list while it has no row
 
     # -- list -------------------------------------------------------------------------------------
 
