@@ -8,9 +8,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from relay_app.config import Paths
 from relay_app.services import Services
+from relay_app.sync.credentials import TokenStore, token_key
 from relay_app.sync.progress import Phase, SyncProgress
-from relay_app.sync.state import SERVER_URL, write_state
+from relay_app.sync.state import SERVER_ID, SERVER_URL, read_state, write_state
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.sync.display import format_bytes
 from relay_central.models import Record
@@ -125,3 +127,22 @@ def test_waiting_conflicts_show_outside_the_sync_page_and_follow_each_decision(
 
     assert press_sync_now(qtbot, window).in_sync
     assert page.result.text().startswith("In sync: 1 sent")
+
+
+def test_a_device_no_longer_enrolled_is_told_what_to_do_in_the_window(
+    enrolled_window: MainWindow, services: Services, paths: Paths, qtbot: QtBot
+) -> None:
+    """Automatic sync is on; the device's token is then removed from its token store (another
+    Relay on this computer forgot the enrolment). The timer's run fails as not enrolled: the page
+    says so in the window's words, without the command line's "relay-app enroll …"."""
+    page = enrolled_window.sync_page
+    with services.database.read() as session:
+        server_id, url = read_state(session, SERVER_ID), read_state(session, SERVER_URL)
+    TokenStore(paths.data_dir).forget(token_key(server_id, url or ""))
+
+    with qtbot.waitSignal(page.runner.failed, timeout=SYNC_SECONDS * 1000) as failed:
+        assert page.runner.tick()  # what the automatic sync's timer calls
+    assert failed.args[1] == "not_enrolled"
+    assert "relay-app" not in page.result.text()
+    assert page.result.text().startswith("This device is not enrolled: enter the server's address")
+    assert page.phase.text() == "Not finished"
