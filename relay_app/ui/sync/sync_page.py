@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -180,6 +181,8 @@ class SyncPage(QWidget):
         column.addWidget(self.progress)
         column.addWidget(self.traffic)
         column.addWidget(self.result)
+        # The outcome may take several lines: the tables below give way, never these words.
+        self.sync_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _build_outbox(self) -> QWidget:
         self.outbox_table = _table(self.outbox)
