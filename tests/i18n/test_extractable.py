@@ -24,6 +24,7 @@ def _hidden_messages(source: str) -> list[tuple[int, str]]:
                 isinstance(inner, ast.Call)
                 and isinstance(inner.func, ast.Name)
                 and inner.func.id in TRANSLATING
+                and any(isinstance(arg, ast.Constant) for arg in inner.args)  # a msgid, not a label
             ):
                 found.append((inner.lineno, ast.unparse(inner)))
     return found
@@ -32,6 +33,7 @@ def _hidden_messages(source: str) -> list[tuple[int, str]]:
 def test_the_check_sees_a_message_inside_an_f_string() -> None:
     assert _hidden_messages("x = f'<p>{escape(_(\"Hello\"))}</p>'") == [(1, "_('Hello')")]
     assert _hidden_messages("hello = _('Hello')\nx = f'<p>{hello}</p>'") == []
+    assert _hidden_messages("x = f'<th>{_(field.label)}</th>'") == []  # extracted where defined
 
 
 def test_no_translated_message_is_written_inside_an_f_string() -> None:
