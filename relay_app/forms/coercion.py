@@ -307,9 +307,8 @@ def _reference(field: Field, raw: Any) -> str:
             return str(uuid.UUID(raw.strip()))
         except ValueError:
             pass
-    message = _("{field} must be the identifier (UUID) of a record.").format(
-        field=label_of(field)
-    )
+    # People pick a record by its name (the editor) or copy its id (a file): words for both.
+    message = _("{field}: no record matches “{value}”.").format(field=label_of(field), value=raw)
     raise Invalid(codes.INVALID_REFERENCE, message, value=str(raw))
 
 

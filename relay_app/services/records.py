@@ -275,7 +275,7 @@ class RecordService:
         if requested_id is not None and not is_uuid(requested_id):
             raise ValidationFailed(
                 [FieldError(field="id", code="invalid_reference",
-                            message=_("The id must be a UUID."), params={})]
+                            message=_("The id must be one written by Relay, or left empty."), params={})]
             )
         if requested_id is not None and session.scalar(
             select(self.model.row_id).where(self.model.id == requested_id)

@@ -40,7 +40,7 @@ from relay_app.ui.records.panel import RecordPanel
 from relay_app.ui.restore_restart import close_for_restore
 from relay_app.ui.settings import UiSettings
 from relay_app.ui.settings_data import DataSettings
-from relay_app.ui.status_panel import StatusPanel
+from relay_app.ui.status_panel import StatusPanel, conflicts_waiting_text, sync_view_text
 from relay_app.ui.sync import SyncPage, wait_for_network
 from relay_app.ui.transfer import start_export, start_import
 
@@ -145,9 +145,20 @@ class MainWindow(QMainWindow):
         self.actions.menus["file"].insertAction(self.actions["quit"], page.sync_files_action)
         page.connection_changed.connect(self._connection_changed)
         page.runner.enrolled.connect(lambda _enrolment: page.sync_now())  # a first sync at once
+        self.status_panel.conflicts_requested.connect(self.show_conflicts)
+        self.status_panel.conflicts_counted.connect(self._show_conflict_count)
         # A pull or a conflict decision may change any kind of record.
         page.synced.connect(lambda: [self.changes.records_changed.emit(kind) for kind in self.panels])
         self.changes.records_changed.connect(lambda _kind: page.refresh_outbox())
+
+    def show_conflicts(self) -> None:
+        self.show_view("sync")
+        self.sync_page.show_conflicts()
+
+    def _show_conflict_count(self, count: int) -> None:
+        item = self.navigation.item([name for name, _label in VIEWS].index("sync"))
+        item.setText(sync_view_text(count))
+        item.setToolTip(conflicts_waiting_text(count) if count else "")
 
     def _connection_changed(self, online: bool) -> None:
         self.status_panel.online = online
@@ -241,6 +252,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Relay — 4 per 1000 Initiative"))
         for row, (_name, label) in enumerate(VIEWS):
             self.navigation.item(row).setText(_(label))
+        self._show_conflict_count(self.status_panel.conflict_count)
         self.navigation.setAccessibleName(_("Sections"))
         self.actions.retranslate_ui()
 

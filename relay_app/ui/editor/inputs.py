@@ -292,6 +292,7 @@ class MultiChoiceInput(FieldInput):
     def set_raw(self, value: Any) -> None:
         if isinstance(value, str):
             value = [item.strip() for item in value.split(";") if item.strip()]
+        self.filter.clear()  # another record: a filter typed for the last one would hide choices
         self._fill(list(value or []))
         self.changed.emit()
 

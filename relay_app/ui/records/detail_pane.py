@@ -81,7 +81,9 @@ class DetailPane(QTextBrowser):
         self.setAccessibleName(_("Record details"))
         record = self._record
         if record is None:
-            self.setHtml(f"<p>{html.escape(_('Select a record to see its details.'))}</p>")
+            # Outside the f-string: the message extractor does not look inside one.
+            hint = _("Select a record to see its details.")
+            self.setHtml(f"<p>{html.escape(hint)}</p>")
             self._show_missing(0)
             return
         parts = [f"<h2>{html.escape(record.summary)}</h2><table cellpadding='3'>"]
@@ -112,7 +114,8 @@ class DetailPane(QTextBrowser):
     def _files_html(self) -> list[str]:
         if not self._files:
             return []
-        parts = [f"<h3>{html.escape(_('Files'))}</h3><table cellpadding='3'>"]
+        heading = _("Files")
+        parts = [f"<h3>{html.escape(heading)}</h3><table cellpadding='3'>"]
         for file in self._files:
             name = html.escape(file.caption or file.filename or _("(no name)"))
             if self._is_here(file):
