@@ -47,14 +47,17 @@ class RecordContextMenu(QObject):
         table = panel.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._requested)
-        for keys in (QKeySequence(Qt.Key.Key_Menu), QKeySequence("Shift+F10")):
-            QShortcut(keys, table, self.open_at_current, context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Copy),
-            table,
-            self.copy_selected,
-            context=Qt.ShortcutContext.WidgetShortcut,
+        keys = (
+            (QKeySequence(Qt.Key.Key_Menu), self.open_at_current),
+            (QKeySequence("Shift+F10"), self.open_at_current),
+            (QKeySequence(QKeySequence.StandardKey.Copy), self.copy_selected),
         )
+        for sequence, slot in keys:
+            shortcut = QShortcut(sequence, table)
+            # Set apart: PySide ignores a context given to the constructor with a callable, and
+            # as window shortcuts the tables of two lists on screen would make them ambiguous.
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
 
     # -- opening ------------------------------------------------------------------------------------
 
