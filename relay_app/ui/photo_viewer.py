@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from relay_app.i18n import _
 from relay_app.services.attachments import AttachmentStore
 from relay_app.services.record_files import RecordFile
-from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
 from relay_app.ui.sync.missing_files import not_downloaded_text
 
@@ -139,8 +138,8 @@ class PhotoViewer(QDialog):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.position = QLabel()
-        self.previous_button = QPushButton(icon("previous"), "")
-        self.next_button = QPushButton(icon("next"), "")
+        self.previous_button = QPushButton()
+        self.next_button = QPushButton()
         self.zoom_out_button = QPushButton()
         self.zoom_in_button = QPushButton()
         self.fit_button = QPushButton()

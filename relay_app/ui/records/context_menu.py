@@ -87,7 +87,7 @@ class RecordContextMenu(QObject):
         menu = QMenu(panel.table)
         one = len(ids) == 1
         editing = panel.is_editing()
-        self._add(menu, _("&Edit"), "Return", panel.edit_selected, enabled=one, name="edit")
+        self._add(menu, _("&Edit"), "Enter", panel.edit_selected, enabled=one, name="edit")
         self._add(menu, _("&Delete"), "Del", panel.delete_selected, enabled=not editing,
                   name="delete", icon_name="delete")
         menu.addSeparator()
