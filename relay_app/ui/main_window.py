@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
 
         self.actions = WindowActions(self)
         self._wire_actions()
+        for panel in self.panels.values():
+            panel.context_menu.show_related.connect(self.show_related)
         self._wire_sync()
         language_signal().changed.connect(self.retranslate_ui)
         self.retranslate_ui()
@@ -202,6 +204,16 @@ class MainWindow(QMainWindow):
         panel = self.current_panel()
         if panel is not None:
             getattr(panel, method)(*args)
+
+    def show_related(self, kind: str, field: str, record_id: str, title: str) -> None:
+        """Open the list of ``kind`` showing only the records whose ``field`` names ``record_id``."""
+        panel = self.panels[kind]
+        self.show_view("forums" if kind in ("forums", "registrations") else kind)
+        if kind in ("forums", "registrations"):
+            self.forums_page.setCurrentWidget(panel)
+        panel.search.clear()
+        panel.filters.pin(field, record_id, title)
+        panel.table.setFocus()
 
     def restore_draft(self, draft: Draft) -> None:
         panel = self.panels.get(draft.kind)
