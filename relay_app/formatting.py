@@ -1,8 +1,9 @@
 """Dates, numbers, percentages and quantities written the way the reader writes them.
 
 Everything follows ``relay_app.i18n.current_locale()`` through Babel (CLDR), so a switch of
-language changes "0.4%" into "0,4 %" at once. ``parse_decimal`` is the other direction: what
-a person types in a number box, with their own decimal separator, back into a float.
+language changes "0.4%" into "0,4 %" at once. ``read_number`` / ``parse_decimal`` are the other
+direction: what a person types or a spreadsheet holds, with a comma or a point as the decimal mark in
+every language, back into a number (the rule is in ``read_number`` and docs/data-model.md).
 
 Numbers are rounded half up (2.25 -> "2.3"), as people round by hand, not half to even.
 A quantity never breaks across lines: the space between number and unit is a no-break space.
@@ -11,6 +12,7 @@ A quantity never breaks across lines: the space between number and unit is a no-
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
@@ -52,10 +54,11 @@ def _rounded(value: Number, digits: int) -> Decimal:
     return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def _decimal_pattern(digits: int, fixed: bool) -> str:
+def _decimal_pattern(digits: int, fixed: bool, grouped: bool = True) -> str:
+    whole = "#,##0" if grouped else "0"
     if digits == 0:
-        return "#,##0"
-    return "#,##0." + ("0" if fixed else "#") * digits
+        return whole
+    return whole + "." + ("0" if fixed else "#") * digits
 
 
 def format_integer(value: int) -> str:
@@ -63,14 +66,15 @@ def format_integer(value: int) -> str:
     return babel_numbers.format_decimal(value, format="#,##0", locale=current_locale())
 
 
-def format_decimal(value: Number, digits: int = 2, *, fixed: bool = False) -> str:
+def format_decimal(value: Number, digits: int = 2, *, fixed: bool = False, grouped: bool = True) -> str:
     """``value`` with at most ``digits`` decimals (exactly ``digits`` when ``fixed``).
 
     "1,234.5" in English, "1 234,5" in French (a narrow no-break space), "1.234,5" in Spanish.
+    Without ``grouped`` ("1234,5"), the text reads back the same by ``read_number`` in every
+    case: an editable box shows numbers that way.
     """
-    return babel_numbers.format_decimal(
-        _rounded(value, digits), format=_decimal_pattern(digits, fixed), locale=current_locale()
-    )
+    pattern = _decimal_pattern(digits, fixed, grouped)
+    return babel_numbers.format_decimal(_rounded(value, digits), format=pattern, locale=current_locale())
 
 
 def format_percent(value: Number, digits: int = 1) -> str:
@@ -134,35 +138,117 @@ def format_datetime(
     return babel_dates.format_datetime(local, format=length, locale=current_locale())
 
 
-def _normalised_input(text: str) -> str:
-    locale = current_locale()
+class AmbiguousNumber(ValueError):
+    """Text such as "1,234" in English: a thousands group or a decimal, the reader cannot tell.
+
+    ``whole`` and ``decimal`` are the two readings written unambiguously in the current
+    language ("1234" and "1.234"), for a message that says how to write what was meant.
+    """
+
+    def __init__(self, text: str, whole: str, decimal: str) -> None:
+        super().__init__(text)
+        self.text, self.whole, self.decimal = text, whole, decimal
+
+
+_MARKS = (",", ".")
+_DIGITS = re.compile(r"[0-9]*", re.ASCII)
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:G[0-9]{3})+", re.ASCII)  # G stands for the mark used
+_EXPONENT = re.compile(r"[eE][+-]?[0-9]+$", re.ASCII)
+
+
+def read_number(text: str, *, whole: bool = False) -> Decimal:
+    """The number a person or a spreadsheet wrote, the same way in every language.
+
+    One comma or one point is the decimal mark ("2,5" and "2.5" are 2.5). Thousands are
+    grouped in threes by spaces, or by the other mark when a decimal mark follows ("1,234.5",
+    "1.234,5", "1 234,5"), or by one mark repeated ("1,234,567"). The current language's own
+    thousands mark alone before exactly three digits ("1,234" in English, "1.234" in Spanish)
+    could be either: it raises ``AmbiguousNumber``, except when ``whole`` (only a whole number
+    fits, so it is a thousands group). An exponent ("1.5E+07", as spreadsheets write large
+    numbers) is read unless ``whole``. Anything else raises ValueError; blank raises too.
+    """
     cleaned = text.strip()
     for sign in _MINUS_SIGNS:
         cleaned = cleaned.replace(sign, "-")
-    cleaned = cleaned.removeprefix("+")
-    group = babel_numbers.get_group_symbol(locale)
-    if group.isspace():
-        for space in _TYPED_SPACES:
-            cleaned = cleaned.replace(space, group)
-    return cleaned
+    for space in _TYPED_SPACES:
+        cleaned = cleaned.replace(space, " ")
+    negative = cleaned.startswith("-")
+    body = cleaned[1:] if cleaned[:1] in ("-", "+") else cleaned
+    exponent = _EXPONENT.search(body) if not whole else None
+    if exponent is not None:
+        body = body[: exponent.start()]
+    integer, fraction, ambiguous = _split_marks(body, exponent=exponent is not None)
+    sign = "-" if negative else ""
+    if ambiguous and whole:
+        integer, fraction = integer + fraction, ""  # only a whole number fits: thousands
+    elif ambiguous:
+        raise AmbiguousNumber(
+            text.strip(),
+            whole=format_decimal(Decimal(sign + integer + fraction), 0, grouped=False),
+            decimal=format_decimal(Decimal(f"{sign}{integer}.{fraction}"), 3, grouped=False),
+        )
+    if not (integer or fraction) or not _DIGITS.fullmatch(integer) or not _DIGITS.fullmatch(fraction):
+        raise ValueError(text)
+    digits = f"{sign}{integer or '0'}.{fraction or '0'}"
+    return Decimal(digits + (exponent.group(0) if exponent is not None else ""))
+
+
+def _split_marks(body: str, *, exponent: bool) -> tuple[str, str, bool]:
+    """The integer digits (thousands marks removed), the fraction digits, and whether the
+    language's thousands mark alone made the split a guess."""
+    present = [mark for mark in _MARKS if mark in body]
+    spaced = " " in body
+    if len(present) == 2:
+        decimal = max(present, key=body.rindex)  # the later mark is the decimal one
+        group = ",.".replace(decimal, "")
+    elif len(present) == 1 and body.count(present[0]) > 1:
+        decimal, group = "", present[0]
+    elif len(present) == 1:
+        decimal, group = present[0], " " if spaced else ""
+    else:
+        decimal, group = "", " " if spaced else ""
+    if decimal and body.count(decimal) > 1:
+        raise ValueError(body)
+    if (spaced and group != " ") or (group and exponent):
+        raise ValueError(body)  # spaces with a thousands mark, or grouping before an exponent
+    integer, _mark, fraction = body.partition(decimal) if decimal else (body, "", "")
+    if group:
+        if not _GROUPED.fullmatch(integer.replace(group, "G")):
+            raise ValueError(body)
+        return integer.replace(group, ""), fraction, False
+    ambiguous = bool(decimal) and decimal == _group_mark() and _looks_grouped(integer, fraction)
+    return integer, fraction, ambiguous
+
+
+def _looks_grouped(integer: str, fraction: str) -> bool:
+    return len(fraction) == 3 and _GROUPED.fullmatch(f"{integer}G{fraction}") is not None
+
+
+def _group_mark() -> str:
+    return babel_numbers.get_group_symbol(current_locale())
 
 
 def parse_decimal(text: str) -> float:
-    """What a person typed in a number box, read with the current locale's separators.
+    """What a person typed in a number box, read by ``read_number``'s rule.
 
-    "0,4" is 0.4 in French and Spanish, "0.4" in English; a French reader may also type
-    "0.4" (the point is no separator there) and ordinary spaces between thousands. Anything
-    ambiguous or wrong ("1,5" in English, "12 kg") raises ValueError with a translated
+    "2,5" and "2.5" are 2.5 in every language, and "1 234,5" or "1,234.5" are 1234.5; an
+    ambiguous "1,234" in English or a wrong "12 kg" raises ValueError with a translated
     message saying how to write the number.
     """
-    cleaned = _normalised_input(text)
-    if not cleaned:
+    if not text.strip():
         raise ValueError(_("Enter a number."))
     try:
-        number = babel_numbers.parse_decimal(cleaned, locale=current_locale(), strict=True)
-    except (babel_numbers.NumberFormatError, InvalidOperation):
+        number = read_number(text)
+    except AmbiguousNumber as ambiguous:
+        raise ValueError(
+            _(
+                "“{text}” could be a whole number or a decimal: write {whole} for the whole number "
+                "or {decimal} for the decimal."
+            ).format(text=ambiguous.text, whole=ambiguous.whole, decimal=ambiguous.decimal)
+        ) from None
+    except (ValueError, InvalidOperation):
         number = None
-    if number is None or not number.is_finite() or "e" in cleaned.casefold():
+    if number is None or not number.is_finite():
         raise ValueError(
             _("“{text}” is not a number. Write it like this: {example}.").format(
                 text=text.strip(), example=format_decimal(1234.5, 1)
@@ -172,3 +258,4 @@ def parse_decimal(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(_("{text} is too large.").format(text=text.strip()))
     return value
+

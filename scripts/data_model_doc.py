@@ -38,9 +38,24 @@ and the sync protocol.
 | `base_version` | integer | the server version the record was last synced at (none before its first sync) |
 | `dirty_fields` | list | fields changed on this device since `base_version` |
 
-Values: dates are `YYYY-MM-DD`, datetimes ISO 8601 (stored in UTC), decimals use a dot, lists are JSON
-arrays (in CSV/XLSX cells: items separated by `;`), booleans `true`/`false` (imports also accept
-yes/no, 1/0, oui/non, sí/no). An empty `region` is filled from the `country` (UN M49 sub-region).
+Values: dates are `YYYY-MM-DD`, datetimes ISO 8601 (stored in UTC), lists are JSON arrays (in CSV/XLSX
+cells: items separated by `;`), booleans `true`/`false` (imports also accept yes/no, 1/0, oui/non,
+sí/no). An empty `region` is filled from the `country` (UN M49 sub-region).
+
+Numbers are exported with a point (`14.15`). Typed or imported as text, they are read by one rule, the
+same in the editor, imports, the CLI and the server, whatever the language:
+
+- one comma or one point is the decimal mark: `14,15` and `14.15` are both 14.15;
+- thousands are grouped in threes, by spaces (`1 234,5`, `12 345.5`), by the other mark when a decimal
+  mark follows (`1,234.5`, `1.234,5`), or by one mark repeated (`1,234,567`);
+- the language's own thousands mark alone before exactly three digits (`1,234` in English, `1.234` in
+  Spanish) could be either, so it is refused as ambiguous with a message giving both unambiguous
+  spellings (`1234` or `1.234`); an integer field reads it as thousands (only a whole number fits).
+  French groups with a space, so there `1,234` and `1.234` are both 1.234;
+- an exponent (`1.5E+07`, as spreadsheets write large numbers) is read in decimal fields.
+
+CSV exports write such look-alike numbers with a fourth decimal (`12.3450`), so every export imports
+again in every language.
 
 Text, in every field whatever its type (list items too): text UTF-8 cannot hold (a lone UTF-16
 surrogate, `"\\ud800"` in JSON) is refused with `invalid_text`; control characters other than tab

@@ -1,6 +1,8 @@
 """Render the main views offscreen to docs/screenshots/*.png, over a small sample data set.
 
-.venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language en]
+.venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language en] [--size 1280x800]
+
+Besides the views: the first-run welcome, the keyboard shortcuts sheet (F1) and About, each alone.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.factories, the sample records
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QPoint  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPixmap  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget  # noqa: E402
 
 from relay_app.config import resolve_paths  # noqa: E402
 from relay_app.i18n import set_language  # noqa: E402
 from relay_app.services import Services, open_services  # noqa: E402
+from relay_app.services.attachments import AttachmentStore  # noqa: E402
+from relay_app.services.record_files import RecordFileService  # noqa: E402
+from relay_app.store.backups import take_backup  # noqa: E402
 from tests import factories  # noqa: E402
 
 
@@ -83,15 +90,79 @@ def sample_data(services: Services) -> None:
     )
 
 
+def sample_photos(services: Services, folder: Path) -> None:
+    """Three made-up field photos (sky over soil, in gradients) for the first practice."""
+    practice = services.records("practices").list(limit=1)[0]
+    files = RecordFileService(
+        services.database, AttachmentStore(services.paths.attachments), services.device_id
+    )
+    for number, (sky, soil) in enumerate(
+        [("#90caf9", "#5d4037"), ("#fff59d", "#33691e"), ("#b0bec5", "#795548")], start=1
+    ):
+        image = QImage(1600, 1067, QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        gradient = QLinearGradient(0, 0, 0, image.height())
+        gradient.setColorAt(0.0, QColor(sky))
+        gradient.setColorAt(0.55, QColor(sky).lighter(120))
+        gradient.setColorAt(0.56, QColor(soil).lighter(130))
+        gradient.setColorAt(1.0, QColor(soil))
+        painter.fillRect(image.rect(), gradient)
+        painter.end()
+        path = folder / f"field-{number}.jpg"
+        image.save(str(path), "JPEG", 85)
+        stored = files.store.put_file(path)
+        files.link("practices", practice.id, "photo", stored, "image/jpeg", filename=path.name)
+
+
+def grab_with_popup(window: QWidget, popup: QWidget) -> QPixmap:
+    """The window with a popup (a menu, a dialog) drawn where it sits on the screen."""
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.drawPixmap(window.mapFromGlobal(popup.mapToGlobal(QPoint(0, 0))), popup.grab())
+    painter.end()
+    return shot
+
+
+def grab_with_dialog(window: QWidget, dialog: QWidget) -> QPixmap:
+    """The window dimmed, with ``dialog`` centred over it, as a window manager would place it."""
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.fillRect(shot.rect(), QColor(0, 0, 0, 90))
+    picture = dialog.grab()
+    painter.drawPixmap(
+        (shot.width() - picture.width()) // 2, (shot.height() - picture.height()) // 2, picture
+    )
+    painter.end()
+    return shot
+
+
+def save(shot: QPixmap, target: Path) -> None:
+    shot.save(str(target))
+    print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+
+
+def settle(app: QApplication, seconds: float = 1.0) -> None:
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        app.processEvents()
+        time.sleep(0.02)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--language", default="en")
+    parser.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
     arguments = parser.parse_args()
+    width, height = (int(part) for part in arguments.size.lower().split("x"))
     out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
+    from relay_app.ui.language import install_qt_translations, language_signal
+
+    language_signal()  # as run_app does: Qt's own texts (key names) follow the language too
     set_language(arguments.language)
+    install_qt_translations()
     from relay_app.ui.main_window import MainWindow  # after QApplication: icons need it
 
     with (
@@ -99,8 +170,10 @@ def main() -> None:
         open_services(resolve_paths(data_dir)) as services,
     ):
         sample_data(services)
+        sample_photos(services, Path(data_dir))
+        take_backup(services.database.path, "manual")  # one to list in Settings
         window = MainWindow(services)
-        window.resize(1280, 800)
+        window.resize(width, height)
         window.show()
         shots: list[tuple[str, str, bool]] = [
             ("partners", "partners", False),
@@ -111,6 +184,37 @@ def main() -> None:
             ("practices", "practice-editor", True),
             ("partners", "partner-editor", True),
         ]
+        # First, while no editor has widened the window (an editor's minimum width stays).
+        # Two partners selected and the list's context menu opened on them, as with the Menu key.
+        window.show_view("partners")
+        panel = window.panels["partners"]
+        panel.apply_query()
+        panel.table.selectRow(0)
+        panel.table.selectionModel().select(
+            panel.model.index(1, 0),
+            panel.table.selectionModel().SelectionFlag.Select
+            | panel.table.selectionModel().SelectionFlag.Rows,
+        )
+        menu = panel.context_menu.open_at(
+            panel.table.viewport().mapToGlobal(panel.table.visualRect(panel.model.index(1, 1)).center())
+        )
+        settle(app, 0.3)
+        if menu is not None:
+            save(grab_with_popup(window, menu), out / "list-context-menu.png")
+            menu.close()
+
+        # The photo viewer over the practice that has photos, on its second photo.
+        window.show_view("practices")
+        practices = window.panels["practices"]
+        practices.apply_query()
+        practices.table.selectRow(0)
+        files = practices.detail.files
+        viewer = practices.detail.open_photo(files[1].id) if files else None
+        if viewer is not None:
+            settle(app, 0.3)
+            save(grab_with_dialog(window, viewer), out / "photo-viewer.png")
+            viewer.close()
+
         for view, name, edit in shots:
             window.show_view(view)
             panel = window.current_panel()
@@ -126,18 +230,33 @@ def main() -> None:
             if panel is not None and edit:
                 panel.editor.discard()
                 panel.cancel_editing()
+        # Last: once shown, the check-in desk may widen the window (its minimum width).
         window.show_view("forums")
         window.forums_page.setCurrentWidget(window.forums_page.desk)
         window.forums_page.desk.refresh()
         window.forums_page.desk.check_in_selected()
-        settle = time.monotonic() + 1.0  # the check-in is written on the database thread
-        while time.monotonic() < settle:
-            app.processEvents()
-            time.sleep(0.02)
-        target = out / "check-in-desk.png"
-        window.grab().save(str(target))
-        print(target.relative_to(REPO) if target.is_relative_to(REPO) else target)
+        settle(app)  # the check-in is written on the database thread
+        save(window.grab(), out / "check-in-desk.png")
+        dialogs(app, window, services, out)
         window.close()
+
+
+def dialogs(app: QApplication, window: QMainWindow, services: Services, out: Path) -> None:
+    """The welcome, the shortcuts sheet and About, each grabbed alone at its own size."""
+    from relay_app.ui.about import AboutDialog
+    from relay_app.ui.help import ShortcutsSheet
+    from relay_app.ui.welcome import WelcomeDialog
+
+    shown: list[tuple[str, QDialog]] = [
+        ("welcome", WelcomeDialog(window)),
+        ("shortcuts", ShortcutsSheet(window)),
+        ("about", AboutDialog(services, window)),
+    ]
+    for name, dialog in shown:
+        dialog.show()
+        app.processEvents()
+        save(dialog.grab(), out / f"{name}.png")
+        dialog.close()
 
 
 if __name__ == "__main__":

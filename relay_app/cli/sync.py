@@ -122,7 +122,7 @@ def sync(args: argparse.Namespace, paths: Paths) -> int:
     elif not args.quiet:
         print(_summary_text(summary))
     if not summary.in_sync:
-        print_error(summary.reason or _("Not everything was exchanged."))
+        print_error(_not_done_reason(summary))
         return 1
     return 0
 
@@ -151,12 +151,26 @@ def _print_progress(step: SyncProgress) -> None:
             print(_(PHASE_LABELS[step.phase]))
         return
     label = _(PHASE_LABELS[step.phase])
-    if step.total:
+    if step.phase is Phase.RETRYING:
+        print(_("{phase} (attempt {attempt} of {attempts})").format(
+            phase=label, attempt=step.done, attempts=step.total))
+    elif step.total:
         print(_("{label}: {done} of {total}").format(label=label, done=step.done, total=step.total))
     elif step.phase is Phase.PULLED:
         print(_("{label}: {done}").format(label=label, done=step.done))
     else:
         print(label)
+
+
+def _not_done_reason(summary: SyncSummary) -> str:
+    """The engine's reason, which the window shows too; only here may it name a command."""
+    if summary.open_conflicts:
+        return ngettext(
+            "{count} conflict waits for your decision (relay-app conflicts list).",
+            "{count} conflicts wait for your decision (relay-app conflicts list).",
+            summary.open_conflicts,
+        ).format(count=summary.open_conflicts)
+    return summary.reason or _("Not everything was exchanged.")
 
 
 def _summary_text(summary: SyncSummary) -> str:

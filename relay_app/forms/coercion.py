@@ -21,14 +21,13 @@ from urllib.parse import urlsplit
 from babel.numbers import format_decimal
 
 from relay_app import codelists
+from relay_app.formatting import AmbiguousNumber, read_number
 from relay_app.forms import errors as codes
 from relay_app.forms.errors import Invalid
 from relay_app.forms.fields import Field, FieldType
 from relay_app.forms.hygiene import is_clean, unencodable_position, without_controls
 from relay_app.i18n import _, current_locale, ngettext
 
-_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?", re.ASCII)
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _PHONE_TEXT = re.compile(r"[0-9 +\-().]+", re.ASCII)
 _EMAIL_LOCAL = re.compile(r"[^\s@\"(),:;<>\[\]\\]+")
@@ -138,13 +137,30 @@ def _integer(field: Field, raw: Any) -> int:
         value = raw
     elif isinstance(raw, float | Decimal) and math.isfinite(raw) and raw == int(raw):
         value = int(raw)
-    elif isinstance(raw, str) and _INTEGER_TEXT.fullmatch(raw.strip()):
-        value = int(Decimal(raw.strip()))
+    elif isinstance(raw, str):
+        number = _number_text(field, raw, whole=True)
+        value = int(number) if number is not None and number == number.to_integral_value() else None
     if value is None:
         message = _("{field} must be a whole number.").format(field=label_of(field))
         raise Invalid(codes.INVALID_TYPE, message, value=str(raw))
     _check_range(field, value)
     return value
+
+
+def _number_text(field: Field, raw: str, *, whole: bool) -> Decimal | None:
+    """``raw`` read by the one rule for written numbers (``formatting.read_number``); None when
+    it is no number. An ambiguous "1,234" is refused here with a message that says why."""
+    try:
+        number = read_number(raw, whole=whole)
+    except AmbiguousNumber as ambiguous:
+        message = _(
+            "{field}: “{text}” could be a whole number or a decimal; write {whole} for the whole "
+            "number or {decimal} for the decimal."
+        ).format(field=label_of(field), text=ambiguous.text, whole=ambiguous.whole, decimal=ambiguous.decimal)
+        raise Invalid(codes.INVALID_TYPE, message, value=raw.strip()) from None
+    except (ValueError, InvalidOperation):
+        return None
+    return number if number.is_finite() else None
 
 
 def _decimal(field: Field, raw: Any) -> float:
@@ -153,11 +169,9 @@ def _decimal(field: Field, raw: Any) -> float:
         value = None
     elif isinstance(raw, int | float | Decimal):
         value = float(raw)
-    elif isinstance(raw, str) and _DECIMAL_TEXT.fullmatch(raw.strip()):
-        try:
-            value = float(Decimal(raw.strip()))
-        except (InvalidOperation, OverflowError):
-            value = None
+    elif isinstance(raw, str):
+        number = _number_text(field, raw, whole=False)
+        value = float(number) if number is not None else None
     if value is None or not math.isfinite(value):
         message = _("{field} must be a number.").format(field=label_of(field))
         raise Invalid(codes.INVALID_TYPE, message, value=str(raw))
@@ -293,9 +307,8 @@ def _reference(field: Field, raw: Any) -> str:
             return str(uuid.UUID(raw.strip()))
         except ValueError:
             pass
-    message = _("{field} must be the identifier (UUID) of a record.").format(
-        field=label_of(field)
-    )
+    # People pick a record by its name (the editor) or copy its id (a file): words for both.
+    message = _("{field}: no record matches “{value}”.").format(field=label_of(field), value=raw)
     raise Invalid(codes.INVALID_REFERENCE, message, value=str(raw))
 
 

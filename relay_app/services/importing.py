@@ -83,9 +83,8 @@ def import_rows(
         result = service.form.validate(source.values)
         requested = source.values.get("id")
         if requested and not is_uuid(str(requested)):
-            report.errors.append(
-                RowError(source.number, "id", "invalid_reference", _("The id must be a UUID."))
-            )
+            message = _("The id must be one written by Relay, or left empty.")
+            report.errors.append(RowError(source.number, "id", "invalid_reference", message))
             continue
         if result.errors:
             report.errors.extend(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from relay_app.forms import FieldError, Form, form_for
+from relay_app.forms import KINDS, FieldError, Form, form_for
 from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change
@@ -56,6 +56,42 @@ class RecordView:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """A live record whose reference field names one of the records about to be deleted."""
+
+    kind: str
+    field: str
+    id: str
+    summary: str
+    target_id: str  # the record it names
+
+
+@dataclass(frozen=True)
+class DeletedRecords:
+    """What a delete changed: the records, as they were just before they went."""
+
+    kind: str
+    records: tuple[RecordView, ...]
+
+    @property
+    def ids(self) -> list[str]:
+        return [record.id for record in self.records]
+
+
+def references_to(kind: str) -> list[tuple[str, str]]:
+    """(kind, field) of every reference field, in any form, that names records of ``kind``."""
+    return [
+        (other, field.name)
+        for other in KINDS
+        for field in form_for(other).fields
+        if field.reference == kind
+    ]
+
+
+CHUNK = 500  # ids per IN (...) clause, well under SQLite's limit on bound parameters
 
 
 def is_uuid(value: str) -> bool:
@@ -175,32 +211,98 @@ class RecordService:
 
     def delete(self, record_id: str) -> None:
         """Tombstone the record: it disappears from lists and the deletion syncs."""
+        self.delete_many([record_id])
+
+    def delete_many(self, record_ids: Sequence[str]) -> DeletedRecords:
+        """Tombstone every record of ``record_ids`` in one transaction: all go, or none does.
+
+        ``NotFound`` (and nothing written) when one of them is not here or already deleted.
+        """
+        wanted = list(dict.fromkeys(record_ids))
         with self.database.write() as session:
-            row = self._row(session, record_id)
+            rows = self._rows(session, wanted, include_deleted=False)
+            before = tuple(self.view(rows[record_id]) for record_id in wanted)
             now = utc_now()
-            row.deleted = True
-            row.deleted_at = now
-            row.updated_at = now
-            record_change(session, self.kind, row.id, "delete")
-            if self.kind in FILE_OWNERS:
-                remove_links_of(session, self.kind, row.id, now)
+            for record_id in wanted:
+                row = rows[record_id]
+                row.deleted = True
+                row.deleted_at = now
+                row.updated_at = now
+                record_change(session, self.kind, row.id, "delete")
+                if self.kind in FILE_OWNERS:
+                    remove_links_of(session, self.kind, row.id, now)
+        return DeletedRecords(self.kind, before)
 
     def restore(self, record_id: str) -> RecordView:
         """Undo a delete: the record comes back with all its values."""
+        return self.restore_many([record_id])[0]
+
+    def restore_many(self, record_ids: Sequence[str]) -> list[RecordView]:
+        """Undo ``delete_many``: every record comes back with its values, in one transaction."""
+        wanted = list(dict.fromkeys(record_ids))
         with self.database.write() as session:
-            row = self._row(session, record_id, include_deleted=True)
-            if row.deleted:
-                removed_at = row.deleted_at
-                row.deleted = False
-                row.deleted_at = None
-                row.updated_at = utc_now()
-                if self.kind in FILE_OWNERS and removed_at is not None:
-                    restore_links_of(session, self.kind, row.id, removed_at)
-                # The delete may have synced already: restoring re-asserts every value it holds.
-                filled = [name for name in self._fields if getattr(row, name) not in (None, [], "")]
-                row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(filled))
-                record_change(session, self.kind, row.id, "upsert", row.dirty_fields)
-            return self.view(row)
+            rows = self._rows(session, wanted, include_deleted=True)
+            for record_id in wanted:
+                self._undelete(session, rows[record_id])
+            return [self.view(rows[record_id]) for record_id in wanted]
+
+    def _undelete(self, session: Session, row: SyncedRecord) -> None:
+        if not row.deleted:
+            return
+        removed_at = row.deleted_at
+        row.deleted = False
+        row.deleted_at = None
+        row.updated_at = utc_now()
+        if self.kind in FILE_OWNERS and removed_at is not None:
+            restore_links_of(session, self.kind, row.id, removed_at)
+        # The delete may have synced already: restoring re-asserts every value it holds.
+        filled = [name for name in self._fields if getattr(row, name) not in (None, [], "")]
+        row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(filled))
+        record_change(session, self.kind, row.id, "upsert", row.dirty_fields)
+
+    def _rows(
+        self, session: Session, record_ids: Sequence[str], *, include_deleted: bool
+    ) -> dict[str, SyncedRecord]:
+        """The rows of ``record_ids`` by id; ``NotFound`` names the first one missing."""
+        rows: dict[str, SyncedRecord] = {}
+        for start in range(0, len(record_ids), CHUNK):
+            chunk = list(record_ids[start : start + CHUNK])
+            rows.update(
+                (row.id, row)
+                for row in session.scalars(select(self.model).where(self.model.id.in_(chunk)))
+            )
+        for record_id in record_ids:
+            row = rows.get(record_id)
+            if row is None or (row.deleted and not include_deleted):
+                raise NotFound(self.kind, record_id)
+        return rows
+
+    def referrers(self, record_ids: Iterable[str]) -> list[Referrer]:
+        """The live records, of any kind, whose reference fields name one of ``record_ids``.
+
+        Deleting a partner leaves the practices that name it pointing at nothing; the window
+        asks first with this list.
+        """
+        wanted = list(dict.fromkeys(record_ids))
+        found: list[Referrer] = []
+        with self.database.read() as session:
+            for kind, field in references_to(self.kind):
+                model, form = RECORD_MODELS[kind], form_for(kind)
+                column = getattr(model, field)
+                names = form.field_names()
+                for start in range(0, len(wanted), CHUNK):
+                    chunk = wanted[start : start + CHUNK]
+                    statement = (
+                        select(model)
+                        .where(column.in_(chunk), model.deleted.is_(False))
+                        .order_by(model.row_id)
+                    )
+                    for row in session.scalars(statement):
+                        values = {name: getattr(row, name) for name in names}
+                        found.append(
+                            Referrer(kind, field, row.id, form.summary(values), getattr(row, field))
+                        )
+        return found
 
     def import_rows(
         self,
@@ -275,7 +377,7 @@ class RecordService:
         if requested_id is not None and not is_uuid(requested_id):
             raise ValidationFailed(
                 [FieldError(field="id", code="invalid_reference",
-                            message=_("The id must be a UUID."), params={})]
+                            message=_("The id must be one written by Relay, or left empty."), params={})]
             )
         if requested_id is not None and session.scalar(
             select(self.model.row_id).where(self.model.id == requested_id)

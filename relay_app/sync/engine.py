@@ -132,6 +132,7 @@ class SyncEngine:
                 self._run(summary, retry_refused, files)
             except BaseException as error:
                 stopped = isinstance(error, Cancelled | KeyboardInterrupt)
+                self._count_so_far(summary)
                 summary.reason = str(error)
                 self._finish_run(run_id, summary, "cancelled" if stopped else "failed")
                 if isinstance(error, SyncError):
@@ -325,6 +326,14 @@ class SyncEngine:
             if not page.has_more:
                 return
 
+    def _count_so_far(self, summary: SyncSummary) -> None:
+        """A stopped run's partial summary: the bytes it moved and what it left waiting."""
+        summary.bytes_sent = self.client.traffic.sent
+        summary.bytes_received = self.client.traffic.received
+        with self.database.read() as session:
+            summary.pending = session.scalar(select(func.count()).select_from(PendingChange)) or 0
+            summary.open_conflicts = session.scalar(select(func.count()).select_from(SyncConflict)) or 0
+
     def _conclude(self, summary: SyncSummary) -> None:
         with self.database.write() as session:
             summary.pending = session.scalar(select(func.count()).select_from(PendingChange)) or 0
@@ -337,8 +346,8 @@ class SyncEngine:
         summary.bytes_received = self.client.traffic.received
         if summary.open_conflicts:
             summary.reason = ngettext(
-                "{count} conflict waits for your decision (relay-app conflicts list).",
-                "{count} conflicts wait for your decision (relay-app conflicts list).",
+                "{count} conflict waits for your decision.",
+                "{count} conflicts wait for your decision.",
                 summary.open_conflicts,
             ).format(count=summary.open_conflicts)
         elif summary.pending:
@@ -355,8 +364,11 @@ class SyncEngine:
         return retrying(call, self._pause_or_give_up)
 
     def _pause_or_give_up(self, failures: int, error: TransientFailure) -> None:
-        if failures >= (UNREACHABLE_ATTEMPTS if error.unreachable else self.retries.attempts):
+        attempts = UNREACHABLE_ATTEMPTS if error.unreachable else self.retries.attempts
+        if failures >= attempts:
             raise error.given_up() from error
+        # Said while waiting, so "Sending changes" does not stay on screen over a dead link.
+        self._report(Phase.RETRYING, failures + 1, attempts)
         if self.cancel_event.wait(self.retries.wait(failures - 1)):
             raise Cancelled()
 

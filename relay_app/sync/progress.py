@@ -18,6 +18,9 @@ class Phase(StrEnum):
     PUSHED = "pushed"
     UPLOADING = "uploading"
     DOWNLOADING = "downloading"
+    # Between attempts of a step that failed (a cut link, a busy server): done is the coming
+    # attempt, total the most there will be.
+    RETRYING = "retrying"
     PULLING = "pulling"
     PULLED = "pulled"
     DONE = "done"
@@ -30,6 +33,7 @@ PHASE_LABELS = {
     Phase.PUSHED: N_("Changes sent"),
     Phase.UPLOADING: N_("Sending files"),
     Phase.DOWNLOADING: N_("Receiving files"),
+    Phase.RETRYING: N_("Connection trouble; trying again"),
     Phase.PULLING: N_("Receiving changes"),
     Phase.PULLED: N_("Changes received"),
     Phase.DONE: N_("Done"),

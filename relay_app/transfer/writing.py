@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time
@@ -23,6 +24,7 @@ from relay_app.transfer.formats import FileFormat, TransferError
 from relay_app.transfer.formulas import mark_as_text
 
 LIST_SEPARATOR = "; "
+_LOOKS_GROUPED = re.compile(r"-?[1-9][0-9]{0,2}\.[0-9]{3}", re.ASCII)
 COORDINATE_FIELDS = ("longitude", "latitude")
 
 
@@ -136,9 +138,18 @@ def _write_csv(
 
 def _csv_cell(value: Any) -> str:
     """Numbers as they are; any text a spreadsheet would run as a formula marked as text."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, float):
+        return _unambiguous_float(value)
+    if isinstance(value, int) and not isinstance(value, bool):
         return _text_cell(value)
     return mark_as_text(_text_cell(value))
+
+
+def _unambiguous_float(value: float) -> str:
+    """12.345 is written "12.3450": read back in Spanish, "12.345" would be refused as
+    ambiguous (the point also groups thousands there), see ``formatting.read_number``."""
+    text = str(value)
+    return text + "0" if _LOOKS_GROUPED.fullmatch(text) else text
 
 
 def _text_cell(value: Any) -> str:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from relay_app.i18n import _, ngettext
 from relay_app.services.drafts import Draft, DraftStore
+from relay_app.ui.dialogs import confirm_discard_drafts
 from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
 
@@ -31,7 +32,7 @@ class DraftsBanner(QFrame):
         layout.addWidget(self.restore_button)
         layout.addWidget(self.discard_button)
         self.restore_button.clicked.connect(self.restore_next)
-        self.discard_button.clicked.connect(self.discard_all)
+        self.discard_button.clicked.connect(lambda _checked=False: self.discard_all())
         language_signal().changed.connect(self.retranslate_ui)
         self.hide()
 
@@ -50,7 +51,12 @@ class DraftsBanner(QFrame):
             self.restore_requested.emit(draft)
         self.offer(self._pending)
 
-    def discard_all(self) -> None:
+    def discard_all(self, confirm: bool = True) -> None:
+        """Delete the offered drafts for good, once the person said so: no undo brings them back."""
+        if not self._pending:
+            return
+        if confirm and not confirm_discard_drafts(self, len(self._pending)):
+            return
         for draft in self._pending:
             self._store.discard(draft.key)
         self.offer([])

@@ -1,4 +1,8 @@
-"""Photos made ready for storage: large ones scaled down so they sync over a poor link."""
+"""Photos made ready for storage: large ones scaled down so they sync over a poor link.
+
+A scaled photo is turned upright and keeps the position and date its camera wrote
+(``services.photo_tags``); a photo small enough is stored byte for byte, tags and all.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage, QImageReader
 
 from relay_app.services.attachments import AttachmentStore, StoredFile
+from relay_app.services.photo_tags import kept_tags, with_tags
 
 MAX_SIDE = 2048
 
@@ -40,7 +45,13 @@ def prepared_image(source: Path, max_side: int = MAX_SIDE) -> tuple[bytes, str] 
     keep_png = fmt == "png" and image.hasAlphaChannel()  # a logo's transparency survives
     scaled.save(buffer, "PNG" if keep_png else "JPEG", -1 if keep_png else 85)
     data: QByteArray = buffer.data()
-    return bytes(data.data()), "image/png" if keep_png else "image/jpeg"
+    if keep_png:
+        return bytes(data.data()), "image/png"
+    # Qt writes no EXIF: the position and date the camera wrote go back in, the rotation it
+    # asked for is already in the pixels.
+    tags = kept_tags(source)
+    jpeg = bytes(data.data())
+    return (with_tags(jpeg, tags) if tags is not None else jpeg), "image/jpeg"
 
 
 def store_image(store: AttachmentStore, source: Path) -> tuple[StoredFile, str] | None:

@@ -16,28 +16,31 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from relay_app import __version__
 from relay_app.i18n import N_, _, set_language
 from relay_app.services import Services
 from relay_app.services.drafts import Draft, DraftStore
+from relay_app.store.backups import Backup
+from relay_app.ui.about import show_about
 from relay_app.ui.actions import WindowActions
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.dialogs import Unsaved, ask_unsaved
 from relay_app.ui.drafts_banner import DraftsBanner
 from relay_app.ui.forums_page import ForumsPage
+from relay_app.ui.help import show_shortcuts
 from relay_app.ui.icons import app_icon, icon
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import wait_for_writer
 from relay_app.ui.pages import SettingsPage
 from relay_app.ui.records.panel import RecordPanel
+from relay_app.ui.restore_restart import close_for_restore
 from relay_app.ui.settings import UiSettings
-from relay_app.ui.status_panel import StatusPanel
+from relay_app.ui.settings_data import DataSettings
+from relay_app.ui.status_panel import StatusPanel, conflicts_waiting_text, sync_view_text
 from relay_app.ui.sync import SyncPage, wait_for_network
 from relay_app.ui.transfer import start_export, start_import
 
@@ -68,7 +71,10 @@ class MainWindow(QMainWindow):
         self.panels["forums"] = self.forums_page.forums
         self.panels["registrations"] = self.forums_page.registrations
         self.sync_page = SyncPage(services)
-        self.settings_page = SettingsPage()
+        data_settings = DataSettings(services)
+        data_settings.restore_requested.connect(lambda backup: close_for_restore(self, backup))
+        self.settings_page = SettingsPage(data_settings)
+        self.restore_on_close: Backup | None = None  # run_app restores it once the window closed
         self.settings_page.language_chosen.connect(self.switch_language)
         self.pages: dict[str, QWidget] = {
             "partners": self.panels["partners"],
@@ -105,6 +111,8 @@ class MainWindow(QMainWindow):
 
         self.actions = WindowActions(self)
         self._wire_actions()
+        for panel in self.panels.values():
+            panel.context_menu.show_related.connect(self.show_related)
         self._wire_sync()
         language_signal().changed.connect(self.retranslate_ui)
         self.retranslate_ui()
@@ -127,6 +135,7 @@ class MainWindow(QMainWindow):
         actions.connect("export", self.export_records)
         actions.connect("quit", self.close)
         actions.connect("about", self.about)
+        actions.connect("shortcuts", lambda: show_shortcuts(self))
         for name, _label in VIEWS:
             actions.connect(f"view_{name}", lambda name=name: self.show_view(name))
 
@@ -137,9 +146,21 @@ class MainWindow(QMainWindow):
         self.addAction(page.sync_files_action)  # Ctrl+Shift+F5 too
         self.actions.menus["file"].insertAction(self.actions["quit"], page.sync_files_action)
         page.connection_changed.connect(self._connection_changed)
+        page.runner.enrolled.connect(lambda _enrolment: page.sync_now())  # a first sync at once
+        self.status_panel.conflicts_requested.connect(self.show_conflicts)
+        self.status_panel.conflicts_counted.connect(self._show_conflict_count)
         # A pull or a conflict decision may change any kind of record.
         page.synced.connect(lambda: [self.changes.records_changed.emit(kind) for kind in self.panels])
         self.changes.records_changed.connect(lambda _kind: page.refresh_outbox())
+
+    def show_conflicts(self) -> None:
+        self.show_view("sync")
+        self.sync_page.show_conflicts()
+
+    def _show_conflict_count(self, count: int) -> None:
+        item = self.navigation.item([name for name, _label in VIEWS].index("sync"))
+        item.setText(sync_view_text(count))
+        item.setToolTip(conflicts_waiting_text(count) if count else "")
 
     def _connection_changed(self, online: bool) -> None:
         self.status_panel.online = online
@@ -184,6 +205,16 @@ class MainWindow(QMainWindow):
         if panel is not None:
             getattr(panel, method)(*args)
 
+    def show_related(self, kind: str, field: str, record_id: str, title: str) -> None:
+        """Open the list of ``kind`` showing only the records whose ``field`` names ``record_id``."""
+        panel = self.panels[kind]
+        self.show_view("forums" if kind in ("forums", "registrations") else kind)
+        if kind in ("forums", "registrations"):
+            self.forums_page.setCurrentWidget(panel)
+        panel.search.clear()
+        panel.filters.pin(field, record_id, title)
+        panel.table.setFocus()
+
     def restore_draft(self, draft: Draft) -> None:
         panel = self.panels.get(draft.kind)
         if panel is None:
@@ -227,19 +258,13 @@ class MainWindow(QMainWindow):
         self.settings.language = set_language(code)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About Relay"),
-            _(
-                "Relay {version}: records of the regional relays of the 4 per 1000 Initiative, "
-                "kept on this computer and synced when a connection allows."
-            ).format(version=__version__),
-        )
+        show_about(self, self._services)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Relay — 4 per 1000 Initiative"))
         for row, (_name, label) in enumerate(VIEWS):
             self.navigation.item(row).setText(_(label))
+        self._show_conflict_count(self.status_panel.conflict_count)
         self.navigation.setAccessibleName(_("Sections"))
         self.actions.retranslate_ui()
 

@@ -1,4 +1,4 @@
-"""The simple pages: Settings (language). The Sync page is its own package, ``ui/sync``."""
+"""The simple pages: Settings (language, data and backups). The Sync page is its own package, ``ui/sync``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 
 from relay_app.i18n import SUPPORTED_LANGUAGES, _, current_language
 from relay_app.ui.language import language_signal
+from relay_app.ui.settings_data import DataSettings
 
 # Each language is named in itself, so a person who cannot read the current one finds theirs.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -15,8 +16,9 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 class SettingsPage(QWidget):
     language_chosen = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, data: DataSettings | None = None) -> None:
         super().__init__()
+        self.data = data  # the data folder and backups section (``ui/settings_data.py``)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
         self.language = QComboBox()
@@ -33,6 +35,8 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
+        if data is not None:
+            layout.addWidget(data)
         layout.addStretch(1)
         language_signal().changed.connect(self.retranslate_ui)
         self.retranslate_ui()

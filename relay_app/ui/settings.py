@@ -1,4 +1,4 @@
-"""The UI's own preferences (window geometry, last view, language) in an ini file in the data dir.
+"""The UI's own preferences (geometry, last view, language, first run) in an ini file in the data dir.
 
 Keeping them next to the database, not in the platform's registry, means one data dir is one
 installation: tests get their own file and a copied data dir carries its preferences along.
@@ -59,6 +59,15 @@ class UiSettings:
     @max_image_side.setter
     def max_image_side(self, pixels: int) -> None:
         self._store.setValue("files/max_image_side", int(pixels))
+
+    @property
+    def welcome_shown(self) -> bool:
+        """Whether the first-run welcome was shown: it is offered once per data folder."""
+        return str(self._store.value("ui/welcome_shown", "false")).lower() == "true"
+
+    @welcome_shown.setter
+    def welcome_shown(self, shown: bool) -> None:
+        self._store.setValue("ui/welcome_shown", "true" if shown else "false")
 
     def sync(self) -> None:
         self._store.sync()

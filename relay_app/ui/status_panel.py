@@ -1,4 +1,5 @@
-"""The status bar's permanent facts: online or offline, pending changes, last sync.
+"""The status bar's permanent facts: online or offline, pending changes, last sync, and the
+conflicts waiting for a decision (a button that opens Sync ▸ Conflicts; hidden when none wait).
 
 Each fact is an icon and words, never a colour alone.
 """
@@ -7,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from relay_app.formatting import format_datetime
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
+from relay_app.sync.conflicts import ConflictService
 from relay_app.sync.state import LAST_SUCCESS, read_state
 from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
@@ -28,20 +30,40 @@ def last_sync(services: Services) -> datetime | None:
         return None
 
 
+def conflicts_waiting_text(count: int) -> str:
+    return ngettext("{count} conflict waits", "{count} conflicts wait", count).format(count=count)
+
+
+def sync_view_text(count: int) -> str:
+    """The Sync item of the navigation, with the number of conflicts waiting when there are some."""
+    return _("Sync ({count})").format(count=count) if count else _("Sync")
+
+
 class StatusPanel(QWidget):
     REFRESH_MS = 60_000  # a sync run from the command line shows up within a minute
+    conflicts_requested = Signal()  # the "conflicts wait" button: open Sync ▸ Conflicts
+    conflicts_counted = Signal(int)  # after every refresh: how many conflicts wait
 
     def __init__(self, services: Services) -> None:
         super().__init__()
         self._services = services
+        self._conflicts = ConflictService(services.database)
+        self.conflict_count = 0
         self.online = False  # until sync exists there is no server to reach
         self.connection_icon = QLabel()
         self.connection = QLabel()
         self.pending = QLabel()
         self.last_sync = QLabel()
+        self.conflicts = QPushButton()
+        self.conflicts.setFlat(True)
+        self.conflicts.setIcon(icon("warning"))
+        self.conflicts.clicked.connect(self.conflicts_requested)
+        self.conflicts.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.connection_icon, self.connection, self.pending, self.last_sync):
+        for widget in (
+            self.connection_icon, self.connection, self.pending, self.conflicts, self.last_sync
+        ):
             layout.addWidget(widget)
         language_signal().changed.connect(self.retranslate_ui)
         self._timer = QTimer(self)
@@ -69,6 +91,10 @@ class StatusPanel(QWidget):
             else _("never")
         )
         self.last_sync.setText(_("Last sync: {when}").format(when=when))
+        self.conflict_count = self._conflicts.count()
+        self.conflicts.setText(conflicts_waiting_text(self.conflict_count))
+        self.conflicts.setToolTip(_("Open Sync ▸ Conflicts to decide"))
+        self.conflicts.setVisible(self.conflict_count > 0)
         self.setAccessibleName(
             _("{connection}; {pending}; {last_sync}").format(
                 connection=self.connection.text(),
@@ -76,3 +102,4 @@ class StatusPanel(QWidget):
                 last_sync=self.last_sync.text(),
             )
         )
+        self.conflicts_counted.emit(self.conflict_count)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +78,20 @@ def start_import(
     return Operation(parent, work).with_progress(label).success(succeeded).failure(failed).run()
 
 
-def start_export(parent: QWidget, services: Services, kind: str, path: Path) -> Operation:
+def start_export(
+    parent: QWidget,
+    services: Services,
+    kind: str,
+    path: Path,
+    record_ids: Sequence[str] | None = None,
+) -> Operation:
+    """Write the records of ``kind`` (only ``record_ids``, in that order, when given) to ``path``."""
     service = services.records(kind)
+    wanted = None if record_ids is None else list(record_ids)
 
     def work(_progress: Progress) -> int:
-        rows = [record.to_json() for record in service.list()]
+        records = service.list() if wanted is None else [service.get(i) for i in wanted]
+        rows = [record.to_json() for record in records]
         fields = ["id", *service.form.field_names()]
         return write_table(path, FileFormat.from_path(path), fields, rows)
 

@@ -71,7 +71,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("practices", {"soil_group": "XX"}, "soil_group", "invalid_choice"),
     ("practices", {"country": None}, "country", "required"),
     ("practices", {"area_ha": -1}, "area_ha", "out_of_range"),
-    ("practices", {"area_ha": "12,5"}, "area_ha", "invalid_type"),
+    ("practices", {"area_ha": "12,5 ha"}, "area_ha", "invalid_type"),
     ("practices", {"start_year": "2015.5"}, "start_year", "invalid_type"),
     ("practices", {"start_year": 2015.5}, "start_year", "invalid_type"),
     ("practices", {"start_year": False}, "start_year", "invalid_type"),

@@ -80,3 +80,48 @@ def test_cancel_takes_effect_within_a_second_and_loses_nothing(
     assert relay.services.status().pending_changes == 40
     assert relay.sync().in_sync
     assert sorted(_server_versions(central)) == [1] * 40
+
+
+def test_a_server_gone_mid_push_leaves_a_partial_summary_that_counts_what_happened(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    """30 changes go out 10 a batch through a real proxy, which is shut after the first receipt:
+    the server is gone. The run says it is trying again, then gives up; its partial summary
+    (what the window and the command line show) counts the changes delivered, the bytes moved
+    and what still waits, and agrees with the run's history row and with the server."""
+    from sqlalchemy import func
+
+    from relay_app.store.models import SyncRun
+    from relay_app.sync.errors import SyncError
+    from relay_app.sync.progress import Phase, SyncProgress
+
+    relay = make_relay()
+    service = relay.services.records("partners")
+    for number in range(30):
+        service.create(partner(number))
+    steps: list[SyncProgress] = []
+
+    with FaultProxy(central.server.port, Faults()) as proxy:
+        engine = relay.engine(server_url=proxy.url, batch=AdaptiveBatch(size=10, maximum=10))
+
+        def server_goes_away(step: SyncProgress) -> None:
+            steps.append(step)
+            if step.phase is Phase.PUSHED and step.done >= 10:
+                proxy.stop()
+
+        engine.progress = server_goes_away
+        with pytest.raises(SyncError) as stopped:
+            engine.sync()
+
+    partial = stopped.value.summary
+    assert stopped.value.code == "offline" and partial is not None
+    assert any(step.phase is Phase.RETRYING and step.total for step in steps)
+    with central.database.reading() as session:
+        on_server = session.scalar(select(func.count()).select_from(Record))
+    assert partial.pushed == on_server == 10
+    assert partial.pending == relay.services.status().pending_changes == 20
+    with relay.services.database.read() as session:
+        run = session.scalars(select(SyncRun)).one()
+    assert partial.bytes_sent == run.bytes_sent > 0
+    assert partial.bytes_received == run.bytes_received > 0
+    assert not partial.in_sync and partial.reason == str(stopped.value)

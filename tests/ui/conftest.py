@@ -42,8 +42,11 @@ def window(make_window: Callable[[], MainWindow]) -> MainWindow:
     return make_window()
 
 
-def answer_next_dialog(button_text: str) -> list[str]:
-    """Click ``button_text`` in the next modal message box; returns what the box said."""
+def answer_next_dialog(button_text: str, *, with_details: bool = False) -> list[str]:
+    """Click ``button_text`` in the next modal message box; returns what the box said.
+
+    ``with_details`` adds the box's informative text, after a line break, to what it said.
+    """
     seen: list[str] = []
     tries = [0]
 
@@ -54,7 +57,7 @@ def answer_next_dialog(button_text: str) -> list[str]:
             if tries[0] < 300:  # give up after ~3 s rather than answer another test's dialog
                 QTimer.singleShot(10, click)
             return
-        seen.append(box.text())
+        seen.append(f"{box.text()}\n{box.informativeText()}" if with_details else box.text())
         for button in box.findChildren(QAbstractButton):
             if button.text().replace("&", "") == button_text:
                 button.click()

@@ -102,8 +102,8 @@ def test_number_inputs_read_and_show_the_locales_decimal_separator(window: MainW
     panel = window.panels["practices"]
     panel.new_record()
     area = panel.editor.field_input("area_ha")
-    area.set_raw("1,5")  # ambiguous in English: left for the validator to flag
-    assert area.raw() == "1,5"
+    area.set_raw("1,500")  # ambiguous in English: left for the validator to flag
+    assert area.raw() == "1,500"
     assert panel.editor.form.coerce_field("area_ha", area.raw())[1] is not None
     window.switch_language("fr")
     area.set_raw("0,4")

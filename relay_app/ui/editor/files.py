@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
@@ -47,12 +46,13 @@ from relay_app.services.record_files import (
     GpsPosition,
     RecordFile,
     RecordFileService,
-    exif_gps_of_file,
+    exif_gps,
 )
 from relay_app.ui.icons import icon
 from relay_app.ui.images import prepared_image
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
+from relay_app.ui.photo_viewer import enter_opens_photos, open_photo_viewer
 from relay_app.ui.sync.missing_files import MissingFilesBar, not_downloaded_text, placeholder_pixmap
 
 THUMBNAIL = 96
@@ -123,6 +123,7 @@ class RecordFilesBox(QGroupBox):
         self.grid.itemActivated.connect(
             lambda item: self.open_file(item.data(Qt.ItemDataRole.UserRole))
         )
+        enter_opens_photos(self.grid, lambda: self.grid.currentItem() is not None)
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
             self.grid,
@@ -214,7 +215,7 @@ class RecordFilesBox(QGroupBox):
         return [file for file in self._files if file.id in self._missing_ids]
 
     def open_file(self, file_id: str) -> bool:
-        """Open the file in the system's viewer; one not downloaded yet says so instead."""
+        """Open the file in the app's photo viewer; one not downloaded yet says so instead."""
         file = next((f for f in self._files if f.id == file_id), None)
         if file is None:
             return False
@@ -225,7 +226,7 @@ class RecordFilesBox(QGroupBox):
                 )
             )
             return False
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.service.path_for(file))))
+        return open_photo_viewer(self, self.service.store, self._files, file.id) is not None
 
     def _sync_ended(self) -> None:
         """Reload only when a missing file arrived, so a selection is not lost for nothing."""
@@ -275,7 +276,7 @@ class RecordFilesBox(QGroupBox):
                     service.link(kind, owner_id, role, stored, media_type, filename=source.name)
                 )
                 if position is None and media_type == "image/jpeg":
-                    position = exif_gps_of_file(source)  # scaling drops EXIF: read the original
+                    position = exif_gps(data)  # what is stored: a scaled copy keeps the GPS tags
             return AddResult(added, refused, position)
 
         self.add_button.setEnabled(False)

@@ -138,7 +138,7 @@ class NumberInput(FieldInput):
         elif self.field.type is FieldType.INTEGER or isinstance(value, str):
             self.edit.setText(str(value))
         else:
-            self.edit.setText(format_decimal(value, DECIMALS_SHOWN))
+            self.edit.setText(format_decimal(value, DECIMALS_SHOWN, grouped=False))  # reads back as is
 
     def retranslate_ui(self) -> None:
         self.unit.setText(_(self.field.unit) if self.field.unit else "")
@@ -292,6 +292,7 @@ class MultiChoiceInput(FieldInput):
     def set_raw(self, value: Any) -> None:
         if isinstance(value, str):
             value = [item.strip() for item in value.split(";") if item.strip()]
+        self.filter.clear()  # another record: a filter typed for the last one would hide choices
         self._fill(list(value or []))
         self.changed.emit()
 

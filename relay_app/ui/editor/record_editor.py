@@ -37,6 +37,7 @@ from relay_app.services.drafts import Draft, DraftStore, new_draft_key
 from relay_app.services.errors import ServiceError, ValidationFailed
 from relay_app.services.record_files import ROLES_BY_KIND, RecordFileService
 from relay_app.ui.editor.coordinates import parse_coordinates
+from relay_app.ui.editor.derived_fields import DerivedFields
 from relay_app.ui.editor.field_row import FieldRow
 from relay_app.ui.editor.files import RecordFilesBox
 from relay_app.ui.editor.inputs import FieldInput, make_input
@@ -55,6 +56,8 @@ class RecordEditor(QWidget):
     saved = Signal(str)
     cancelled = Signal()
     dirty_changed = Signal(bool)
+    field_edited = Signal(str)  # a field the person changed (not one loaded from a record)
+    values_loaded = Signal()
     AUTOSAVE_MS = 3000
 
     def __init__(self, services: Services, kind: str, drafts: DraftStore) -> None:
@@ -148,6 +151,7 @@ class RecordEditor(QWidget):
             app.focusChanged.connect(self._focus_changed)
         language_signal().changed.connect(self.retranslate_ui)
         self.retranslate_ui()
+        self.derived_fields = DerivedFields(self)
         self.start_new()
 
     def _set_tab_order(self) -> None:
@@ -213,6 +217,7 @@ class RecordEditor(QWidget):
         self.banner.hide()
         self._refresh_conditions()
         self._update_carbon()
+        self.values_loaded.emit()
 
     def start_new(self, values: dict[str, Any] | None = None) -> None:
         self._record_id = None
@@ -276,6 +281,7 @@ class RecordEditor(QWidget):
         if name in _SOC_FIELDS:
             self._update_carbon()
         self._set_dirty(self.raw_values() != self._loaded)
+        self.field_edited.emit(name)
 
     def _snapshot(self) -> dict[str, Any]:
         return {

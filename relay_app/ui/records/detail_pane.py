@@ -2,6 +2,8 @@
 
 A file whose bytes have not reached this device yet (its link synced first, or the data saver
 holds it back) shows as "Not downloaded yet", and a bar under the text offers "Download now".
+A click on a thumbnail, or Enter once Tab has reached it, opens the record's photos in the app's
+viewer.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from relay_app.services.attachments import AttachmentStore
 from relay_app.services.errors import ServiceError
 from relay_app.services.record_files import ROLES_BY_KIND, RecordFile, RecordFileService
 from relay_app.ui.editor.files import thumbnail_image
+from relay_app.ui.photo_viewer import PhotoViewer, enter_opens_photos, open_photo_viewer
 from relay_app.ui.records.display import display_value
 from relay_app.ui.sync.missing_files import MissingFilesBar, not_downloaded_text, placeholder_pixmap
 
 THUMBNAIL = 96
 FILE_SCHEME = "relay-file"  # image resources of the document: relay-file:<sha256> or :missing
 MISSING = "missing"
+OPEN_SCHEME = "relay-open"  # a thumbnail's link: relay-open:<file id>
 
 
 class DetailPane(QTextBrowser):
@@ -42,6 +46,9 @@ class DetailPane(QTextBrowser):
                 services.database, AttachmentStore(services.paths.attachments), services.device_id
             )
         self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)  # a thumbnail's link opens the viewer, not another document
+        self.anchorClicked.connect(self._link_activated)
+        enter_opens_photos(self, lambda: self.textCursor().charFormat().anchorHref().startswith(OPEN_SCHEME))
         self.missing_bar = MissingFilesBar(self)
         self.missing_bar.sync_ended.connect(self._sync_ended)
         self.retranslate_ui()
@@ -81,7 +88,9 @@ class DetailPane(QTextBrowser):
         self.setAccessibleName(_("Record details"))
         record = self._record
         if record is None:
-            self.setHtml(f"<p>{html.escape(_('Select a record to see its details.'))}</p>")
+            # Outside the f-string: the message extractor does not look inside one.
+            hint = _("Select a record to see its details.")
+            self.setHtml(f"<p>{html.escape(hint)}</p>")
             self._show_missing(0)
             return
         parts = [f"<h2>{html.escape(record.summary)}</h2><table cellpadding='3'>"]
@@ -112,7 +121,8 @@ class DetailPane(QTextBrowser):
     def _files_html(self) -> list[str]:
         if not self._files:
             return []
-        parts = [f"<h3>{html.escape(_('Files'))}</h3><table cellpadding='3'>"]
+        heading = _("Files")
+        parts = [f"<h3>{html.escape(heading)}</h3><table cellpadding='3'>"]
         for file in self._files:
             name = html.escape(file.caption or file.filename or _("(no name)"))
             if self._is_here(file):
@@ -120,11 +130,20 @@ class DetailPane(QTextBrowser):
             else:
                 source, note = f"{FILE_SCHEME}:{MISSING}", html.escape(not_downloaded_text())
             parts.append(
-                f"<tr><td><img src='{source}'></td>"
+                f"<tr><td><a href='{OPEN_SCHEME}:{file.id}'><img src='{source}'></a></td>"
                 f"<td valign='middle'>{name}<br><i>{note}</i></td></tr>"
             )
         parts.append("</table>")
         return parts
+
+    def _link_activated(self, url: QUrl) -> None:
+        if url.scheme() == OPEN_SCHEME:
+            self.open_photo(url.path())
+
+    def open_photo(self, file_id: str) -> PhotoViewer | None:
+        if self._file_service is None:
+            return None
+        return open_photo_viewer(self, self._file_service.store, self._files, file_id)
 
     def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 (Qt's name)
         """Thumbnails of the record's files, decoded at their shown size; the placeholder else."""

@@ -1,11 +1,15 @@
-"""Code-list filters above a record list (country, region, college, land use, ...)."""
+"""Code-list filters above a record list (country, region, college, land use, ...).
+
+A list can also be pinned to the records that name one record ("Contributing partner: Agro
+Senegal", from a partner's "Show practices of this partner"), with a "Show all" button to leave it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLabel, QPushButton, QWidget
 
 from relay_app import codelists
 from relay_app.forms import form_for
@@ -21,6 +25,7 @@ class FilterBar(QWidget):
         self._form = form_for(kind)
         self.combos: dict[str, QComboBox] = {}
         self._labels: dict[str, QLabel] = {}
+        self._pinned: tuple[str, str, str] | None = None  # field, the record's id, its title
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setVerticalSpacing(1)
@@ -46,14 +51,52 @@ class FilterBar(QWidget):
             layout.setColumnStretch(column, 1)
             self.combos[name] = combo
             self._labels[name] = label
+        self.pinned_label = QLabel()
+        self.show_all_button = QPushButton()
+        self.show_all_button.clicked.connect(self.unpin)
+        pinned_line = 2 * ((len(names) + self.PER_LINE - 1) // self.PER_LINE)
+        layout.addWidget(self.pinned_label, pinned_line, 0, 1, max(self.PER_LINE - 1, 1))
+        layout.addWidget(self.show_all_button, pinned_line, max(self.PER_LINE - 1, 1))
+        self._show_pinned()
         self.retranslate_ui()
 
     def values(self) -> dict[str, Any]:
-        return {
+        chosen = {
             name: combo.currentData()
             for name, combo in self.combos.items()
             if combo.currentData() is not None
         }
+        if self._pinned is not None:
+            chosen[self._pinned[0]] = self._pinned[1]
+        return chosen
+
+    @property
+    def pinned(self) -> tuple[str, str, str] | None:
+        return self._pinned
+
+    def pin(self, name: str, record_id: str, title: str) -> None:
+        """Show only the records whose reference ``name`` is ``record_id``; other filters reset."""
+        for combo in self.combos.values():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self._pinned = (name, record_id, title)
+        self._show_pinned()
+        self.changed.emit()
+
+    def unpin(self) -> None:
+        if self._pinned is not None:
+            self._pinned = None
+            self._show_pinned()
+            self.changed.emit()
+
+    def _show_pinned(self) -> None:
+        pinned = self._pinned
+        self.pinned_label.setVisible(pinned is not None)
+        self.show_all_button.setVisible(pinned is not None)
+        if pinned is not None:
+            field = _(self._form.field(pinned[0]).label)
+            self.pinned_label.setText(_("{field}: {title}").format(field=field, title=pinned[2]))
 
     def set_value(self, name: str, code: str | None) -> None:
         combo = self.combos[name]
@@ -64,9 +107,14 @@ class FilterBar(QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
+        self._pinned = None
+        self._show_pinned()
         self.changed.emit()
 
     def retranslate_ui(self) -> None:
+        self._show_pinned()
+        self.show_all_button.setText(_("Show all"))
+        self.show_all_button.setToolTip(_("Leave this filter and show every record"))
         for name, combo in self.combos.items():
             field = self._form.field(name)
             assert field.codelist is not None

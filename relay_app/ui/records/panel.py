@@ -20,25 +20,27 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from relay_app.formatting import format_integer
 from relay_app.i18n import _, ngettext
-from relay_app.services import RecordView, Services
+from relay_app.services import Services
 from relay_app.services.drafts import Draft, DraftStore
 from relay_app.services.errors import ServiceError
 from relay_app.ui.changes import DataChanges
-from relay_app.ui.dialogs import Unsaved, ask_unsaved, confirm_delete
+from relay_app.ui.dialogs import Unsaved, ask_unsaved
 from relay_app.ui.editor.record_editor import RecordEditor
 from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
-from relay_app.ui.operations import Operation
+from relay_app.ui.records.bulk_delete import RecordDeleter
+from relay_app.ui.records.context_menu import RecordContextMenu
 from relay_app.ui.records.detail_pane import DetailPane
+from relay_app.ui.records.empty_state import EmptyState
 from relay_app.ui.records.filter_bar import FilterBar
 from relay_app.ui.records.kinds import KIND_VIEWS
+from relay_app.ui.records.record_table import RecordTable
 from relay_app.ui.records.table_model import RecordTableModel
 from relay_app.ui.toast import Toast
 
@@ -59,7 +61,6 @@ class RecordPanel(QWidget):
         self._service = services.records(kind)
         self._changes = changes
         self._view = KIND_VIEWS[kind]
-        self._deleted_ids: list[str] = []
         # The search and filters the list shows, and their exact size when searching.
         self._query: tuple[str, dict[str, Any]] = ("", {})
         self._search_total: int | None = None
@@ -72,10 +73,8 @@ class RecordPanel(QWidget):
         self.filters = FilterBar(kind, self._view.filters)
         self.count_label = QLabel()
         self.model = RecordTableModel(self._service, self._view.columns)
-        self.table = QTableView()
+        self.table = RecordTable()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # No column sorted at first: records come in the order they were made, which needs no
         # sort of the whole table before the first page shows; a header click sorts.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -111,6 +110,8 @@ class RecordPanel(QWidget):
         self.right.addWidget(detail_box)
         self.right.addWidget(self.editor)
         self.toast = Toast()
+        self.deleter = RecordDeleter(self, self._service, changes)
+        self.context_menu = RecordContextMenu(self, services)
 
         search_row = QHBoxLayout()
         search_row.addWidget(self._search_label)
@@ -141,6 +142,7 @@ class RecordPanel(QWidget):
         changes.records_changed.connect(self._records_changed)
         language_signal().changed.connect(self._language_changed)
         self.retranslate_ui()
+        self.empty_state = EmptyState(self, self._service)  # over the list while it has no row
 
     # -- list -------------------------------------------------------------------------------------
 
@@ -302,58 +304,13 @@ class RecordPanel(QWidget):
     # -- delete and undo --------------------------------------------------------------------------
 
     def delete_selected(self, confirm: bool = True) -> None:
-        record_id = self.selected_id()
-        if record_id is None or self.is_editing():
-            return
-        try:
-            record = self._service.get(record_id)
-        except ServiceError:
-            return
-        if confirm and not confirm_delete(self, record.summary):
-            return
-        next_row = self.table.currentIndex().row()
-        service = self._service
-
-        def deleted(_result: Any) -> None:
-            self._deleted_ids.append(record_id)
-            self._changes.records_changed.emit(self.kind)
-            row = min(next_row, self.model.rowCount() - 1)
-            if row >= 0:
-                self.table.selectRow(row)
-            else:
-                self._show_detail(None)
-            self.toast.show_message(
-                _(self._view.deleted_message).format(title=record.summary),
-                _("Undo"),
-                self.undo_delete,
-            )
-            self.deleted.emit(record_id)
-
-        Operation(self, lambda _progress: service.delete(record_id)).success(deleted).failure(
-            self._write_failed
-        ).run()
+        self.deleter.delete_selected(confirm)
 
     def can_undo(self) -> bool:
-        return bool(self._deleted_ids)
+        return self.deleter.can_undo()
 
     def undo_delete(self) -> None:
-        if not self._deleted_ids:
-            return
-        record_id = self._deleted_ids.pop()
-        service = self._service
-
-        def restored(record: RecordView) -> None:
-            self._changes.records_changed.emit(self.kind)
-            self.select(record.id)
-            self.toast.show_message(_("Restored: {title}").format(title=record.summary))
-            self.restored.emit(record.id)
-
-        Operation(self, lambda _progress: service.restore(record_id)).success(restored).failure(
-            self._write_failed
-        ).run()
-
-    def _write_failed(self, error: BaseException) -> None:
-        self.toast.show_message(_("That did not work: {reason}").format(reason=str(error)))
+        self.deleter.undo()
 
     # -- language ---------------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ OUTCOMES = {
     "cancelled": N_("Stopped"),
 }
 OPERATIONS = {"upsert": N_("Created or edited"), "delete": N_("Deleted")}
+# Kinds that sync but have no list of their own: a file link rides with its record.
+OTHER_KINDS = {"attachments": N_("File link")}
 
 
 def format_bytes(size: int) -> str:
@@ -38,6 +40,10 @@ def progress_label(step: SyncProgress) -> str:
         if step.done:
             return _("{phase}: {size} so far").format(phase=label, size=format_bytes(step.done))
         return label
+    if step.phase is Phase.RETRYING and step.total:
+        return _("{phase} (attempt {attempt} of {attempts})").format(
+            phase=label, attempt=step.done, attempts=step.total
+        )
     if step.total is not None and step.phase in (Phase.PUSHING, Phase.PUSHED):
         return _("{phase}: {done} of {total}").format(phase=label, done=step.done, total=step.total)
     if step.phase in (Phase.PULLING, Phase.PULLED) and step.done:
@@ -80,13 +86,45 @@ def files_outcome(summary: SyncSummary) -> list[str]:
     return lines
 
 
+def stopped_outcome(summary: SyncSummary) -> list[str]:
+    """What a run that stopped short had done, and what it left for the next one."""
+    lines: list[str] = []
+    if summary.pushed:
+        lines.append(
+            ngettext(
+                "{count} change reached the server before the sync stopped.",
+                "{count} changes reached the server before the sync stopped.",
+                summary.pushed,
+            ).format(count=summary.pushed)
+        )
+    if summary.pulled:
+        lines.append(
+            ngettext(
+                "{count} change was received before the sync stopped.",
+                "{count} changes were received before the sync stopped.",
+                summary.pulled,
+            ).format(count=summary.pulled)
+        )
+    if summary.pending:
+        lines.append(
+            ngettext(
+                "{count} change waits to be sent with the next sync.",
+                "{count} changes wait to be sent with the next sync.",
+                summary.pending,
+            ).format(count=summary.pending)
+        )
+    return lines
+
+
 def format_when(value: datetime | None) -> str:
     return format_datetime(value, "short") if value is not None else ""
 
 
 def kind_label(kind: str) -> str:
     view = KIND_VIEWS.get(kind)
-    return _(view.one) if view is not None else kind
+    if view is not None:
+        return _(view.one)
+    return _(OTHER_KINDS[kind]) if kind in OTHER_KINDS else kind
 
 
 def outcome_label(outcome: str) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -39,7 +40,13 @@ from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.sync.auto_sync import AutoSync
 from relay_app.ui.sync.conflicts_page import ConflictsPage
-from relay_app.ui.sync.display import files_outcome, format_bytes, progress_label
+from relay_app.ui.sync.display import (
+    files_outcome,
+    format_bytes,
+    outcome_label,
+    progress_label,
+    stopped_outcome,
+)
 from relay_app.ui.sync.enrolment_form import EnrolmentForm
 from relay_app.ui.sync.files_controls import SYNC_FILES_SHORTCUT, FileSyncControls
 from relay_app.ui.sync.history_model import HistoryModel
@@ -59,6 +66,17 @@ def _table(model: Any) -> QTableView:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def conflicts_outcome(waiting: int) -> str:
+    """The last run left conflicts: how many still wait, or that all were decided since."""
+    if not waiting:
+        return _("Every conflict is decided; your decisions go to the server with the next sync.")
+    return ngettext(
+        "{count} conflict waits for your decision.",
+        "{count} conflicts wait for your decision.",
+        waiting,
+    ).format(count=waiting)
 
 
 class SyncPage(QWidget):
@@ -82,6 +100,8 @@ class SyncPage(QWidget):
         # What the status lines say, kept as data so a language switch can say it again.
         self._progress: SyncProgress | None = None
         self._outcome: tuple[str, Any] | None = None
+        # How the last run ended ("ok", "failed", "cancelled"); None while one runs or before any.
+        self._ended: str | None = None
         self.enrolment = EnrolmentState(None, None, enrolled=False)
 
         self.title = QLabel()
@@ -161,6 +181,8 @@ class SyncPage(QWidget):
         column.addWidget(self.progress)
         column.addWidget(self.traffic)
         column.addWidget(self.result)
+        # The outcome may take several lines: the tables below give way, never these words.
+        self.sync_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _build_outbox(self) -> QWidget:
         self.outbox_table = _table(self.outbox)
@@ -276,16 +298,24 @@ class SyncPage(QWidget):
         self.cancel_button.setEnabled(False)
         self.runner.cancel()
 
+    def show_conflicts(self) -> None:
+        """Bring the Conflicts tab forward (the status bar's "conflicts wait" leads here)."""
+        self.tabs.setCurrentWidget(self.conflicts)
+        self.conflicts.list.setFocus()
+
     def _run_started(self, _manual: bool) -> None:
         self._progress = SyncProgress(Phase.CHECKING)
         self._outcome = None
+        self._ended = None
         self.progress.setRange(0, 0)
         self._update_buttons()
         self.retranslate_ui()
 
     def _progressed(self, step: SyncProgress) -> None:
         self._progress = step
-        if step.total:
+        if step.phase is Phase.RETRYING:
+            pass  # the bar keeps what got through; the words say it is trying again
+        elif step.total:
             self.progress.setRange(0, step.total)
             self.progress.setValue(min(step.done, step.total))
         elif step.phase is Phase.DONE:
@@ -297,11 +327,16 @@ class SyncPage(QWidget):
 
     def _run_finished(self, summary: SyncSummary) -> None:
         self._outcome = ("summary", summary)
+        self._ended = "ok"
         self._set_online(True)
         self._run_ended(summary)
 
     def _run_failed(self, message: str, code: str, summary: SyncSummary | None) -> None:
-        self._outcome = ("error", message)
+        if code == "not_enrolled":  # the engine's words name the command line's way to enrol
+            message = _("This device is not enrolled: enter the server's address and the "
+                        "enrolment code on this page.")
+        self._outcome = ("stopped", (message, summary))
+        self._ended = "cancelled" if code == "cancelled" else "failed"
         if code in ("offline", "not_enrolled", "captive_portal"):  # a portal: not on the internet yet
             self._set_online(False)
         elif code != "cancelled":
@@ -309,10 +344,14 @@ class SyncPage(QWidget):
         self._run_ended(summary)
 
     def _run_ended(self, summary: SyncSummary | None) -> None:
-        if summary is not None:
-            self._progress = SyncProgress(
-                Phase.DONE, bytes_sent=summary.bytes_sent, bytes_received=summary.bytes_received
-            )
+        last = self._progress or SyncProgress(Phase.DONE)
+        # The run's own count of bytes when it has one, else the last one it reported.
+        sent, received = (
+            (summary.bytes_sent, summary.bytes_received)
+            if summary is not None
+            else (last.bytes_sent, last.bytes_received)
+        )
+        self._progress = SyncProgress(Phase.DONE, bytes_sent=sent, bytes_received=received)
         self.progress.setRange(0, 1)
         self.progress.setValue(1 if self._outcome and self._outcome[0] == "summary" else 0)
         self.refresh()
@@ -343,6 +382,7 @@ class SyncPage(QWidget):
 
     def _conflict_resolved(self, _kind: str) -> None:
         self.refresh_outbox()
+        self._retranslate_result()  # the last run's "conflicts wait" counts what is left
         self.synced.emit()
 
     # -- export ----------------------------------------------------------------------------------
@@ -443,7 +483,10 @@ class SyncPage(QWidget):
             self.phase.setText(_("No sync has run since Relay started."))
             self.traffic.setText("")
             return
-        self.phase.setText(progress_label(step))
+        if self._ended in ("failed", "cancelled"):
+            self.phase.setText(outcome_label(self._ended))  # not "Done": it stopped short
+        else:
+            self.phase.setText(progress_label(step))
         self.traffic.setText(
             _("Data sent: {sent}; received: {received}").format(
                 sent=format_bytes(step.bytes_sent), received=format_bytes(step.bytes_received)
@@ -455,21 +498,26 @@ class SyncPage(QWidget):
             self.result.setText("")
             return
         kind, value = self._outcome
+        waiting = len(self.conflicts.conflicts)  # decisions taken since the run count
         if kind == "summary":
             summary: SyncSummary = value
             if summary.in_sync:
                 text = _("In sync: {sent} sent, {received} received.").format(
                     sent=summary.pushed, received=summary.pulled
                 )
-            elif summary.open_conflicts:  # the engine's wording points to the command line
-                text = ngettext(
-                    "{count} conflict waits for your decision.",
-                    "{count} conflicts wait for your decision.",
-                    summary.open_conflicts,
-                ).format(count=summary.open_conflicts)
+            elif summary.open_conflicts:
+                text = conflicts_outcome(waiting)
             else:
                 text = summary.reason or _("Not everything was exchanged.")
             text = "\n".join([text, *files_outcome(summary)])  # one sentence a line
+        elif kind == "stopped":
+            message, partial = value
+            lines = [message]
+            if partial is not None:
+                lines.extend(stopped_outcome(partial))
+                if partial.open_conflicts:
+                    lines.append(conflicts_outcome(waiting))
+            text = "\n".join(lines)
         elif kind == "exported":
             count, where = value
             text = ngettext(
