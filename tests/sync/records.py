@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import uuid
 from typing import TYPE_CHECKING, Any
 
 import requests
 
-from relay_app.store.models import Attachment
-from relay_app.store.types import utc_now
+from relay_app.services.attachments import AttachmentStore
+from relay_app.services.record_files import RecordFileService
 from relay_app.sync.connect import files_dir
 
 if TYPE_CHECKING:
@@ -54,21 +52,13 @@ def registration(forum_id: str, **changes: Any) -> dict[str, Any]:
 
 
 def photo_of_partner(relay: Relay, size: int) -> str:
-    """A photo of a partner, as the app keeps it: a row, and the bytes under their sha256."""
-    content = os.urandom(size)
-    sha256 = hashlib.sha256(content).hexdigest()
-    folder = files_dir(relay.data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / sha256).write_bytes(content)
+    """A partner's poster as a person adds it: the bytes kept by their sha256 and a link that
+    syncs (the server serves a file only to devices that read a live link naming it)."""
     owner = relay.services.records("partners").create(partner(1)).id
-    now = utc_now()
-    with relay.services.database.write() as session:
-        session.add(Attachment(
-            id=str(uuid.uuid4()), created_at=now, updated_at=now, deleted=False, dirty_fields=[],
-            owner_kind="partners", owner_id=owner, role="photo", sha256=sha256,
-            media_type="image/jpeg", size=size, filename="parcelle.jpg",
-        ))
-    return sha256
+    files = RecordFileService(relay.services.database, AttachmentStore(files_dir(relay.data_dir)), None)
+    stored = files.store.put_bytes(os.urandom(size))
+    files.link("partners", owner, "poster", stored, "image/jpeg", filename="parcelle.jpg")
+    return stored.sha256
 
 
 def download_photo(central: Central, relay: Relay, sha256: str) -> bytes | None:

@@ -21,11 +21,12 @@ from pytestqt.qtbot import QtBot
 
 from relay_app.i18n import set_language
 from relay_app.services import Services
+from relay_app.ui.about import AboutDialog
 from relay_app.ui.main_window import MainWindow
 from tests import factories
 from tests.sync.conftest import Relay
 from tests.sync.records import partner
-from tests.ui.conftest import answer_next_dialog, type_text
+from tests.ui.conftest import type_text
 from tests.ui.sync.conftest import press_sync_now
 
 # A command to type ("relay-app conflicts list") or a term only developers use.
@@ -131,10 +132,12 @@ def test_no_text_of_the_main_views_names_a_command_or_a_developer_term_in_french
         for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
             texts.extend(_window_texts(window))
-        said = answer_next_dialog("OK")
         window.actions["about"].trigger()
-        texts.extend(("message box", text) for text in said)
-        assert said, "the About box was not seen"
+        qtbot.waitUntil(lambda: bool(window.findChildren(AboutDialog)))
+        about = window.findChildren(AboutDialog)[0]
+        texts.extend(("About", text) for _where, text in _widget_texts(about))
+        assert any("Relay" in text for _where, text in texts if _where == "About")
+        about.close()
     finally:
         set_language("en")
 
