@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
@@ -22,9 +22,8 @@ from PySide6.QtGui import (
     QIcon,
     QImage,
     QImageReader,
-    QKeySequence,
+    QKeyEvent,
     QPixmap,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -123,12 +122,7 @@ class RecordFilesBox(QGroupBox):
         self.grid.itemActivated.connect(
             lambda item: self.open_file(item.data(Qt.ItemDataRole.UserRole))
         )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Delete),
-            self.grid,
-            self.remove_selected,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+        self.grid.installEventFilter(self)  # Del removes files here, not the record
         self.add_button = QPushButton(icon("new"), "")
         self.add_button.clicked.connect(self.choose_files)
         self.remove_button = QPushButton(icon("delete"), "")
@@ -324,6 +318,23 @@ class RecordFilesBox(QGroupBox):
             self.add_files(paths)
 
     # -- removing, undo, caption ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """In the grid, Del is the grid's: it wins over the window's "Delete record" (Del)."""
+        kind = event.type()
+        keyed = kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if (
+            watched is self.grid
+            and keyed
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.accept()
+            if kind == QEvent.Type.KeyPress:
+                self.remove_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     def remove_selected(self) -> None:
         ids = self.selected_ids()

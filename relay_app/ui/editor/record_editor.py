@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -45,6 +45,7 @@ from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.records.kinds import KIND_VIEWS
 from relay_app.ui.settings import UiSettings
+from relay_app.ui.shortcuts import widget_shortcut
 
 _SOC_FIELDS = ("soc_before_t_ha", "soc_after_t_ha", "soc_years", "soc_depth_cm")
 
@@ -119,6 +120,8 @@ class RecordEditor(QWidget):
 
         self.save_button = QPushButton(icon("save"), "")
         self.cancel_button = QPushButton()
+        for button in (self.save_button, self.cancel_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it, in any window
         self.save_button.clicked.connect(lambda: self.save())
         self.cancel_button.clicked.connect(self.cancelled)
         buttons = QHBoxLayout()
@@ -133,11 +136,11 @@ class RecordEditor(QWidget):
         layout.addLayout(buttons)
         self._set_tab_order()
 
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
+        widget_shortcut(
+            Qt.Key.Key_Escape,
             self,
             self.cancelled.emit,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
         self._autosave = QTimer(self)
         self._autosave.setInterval(self.AUTOSAVE_MS)
@@ -163,6 +166,44 @@ class RecordEditor(QWidget):
         chain.extend([self.cancel_button, self.save_button])
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        # An Enter no field took (line edits, choices and check boxes pass it on) moves to the
+        # next field: Enter never leaves the form, and never reaches the list or a dialog's
+        # default button behind it.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if enter and plain and self.focus_next_field():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focus_next_field(self) -> bool:
+        """Move from the field with the focus to the next one shown; after the last, to Save.
+
+        False when the focus is in no field (a button, the files), so the key goes on.
+        """
+        focused = QApplication.focusWidget()
+        if focused is None:
+            return False
+        rows = list(self.rows.values())
+        current = next(
+            (
+                number
+                for number, row in enumerate(rows)
+                if row.input.widget is focused or row.input.widget.isAncestorOf(focused)
+            ),
+            None,
+        )
+        if current is None:
+            return False
+        following = (
+            row.input.focus
+            for row in rows[current + 1 :]
+            if row.input.widget.isVisibleTo(self) and row.input.focus.isEnabled()
+        )
+        next(following, self.save_button).setFocus(Qt.FocusReason.TabFocusReason)
+        return True
 
     def _make_file_boxes(self) -> dict[str, RecordFilesBox]:
         roles = ROLES_BY_KIND.get(self.kind, ())

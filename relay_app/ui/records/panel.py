@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from relay_app.ui.records.detail_pane import DetailPane
 from relay_app.ui.records.filter_bar import FilterBar
 from relay_app.ui.records.kinds import KIND_VIEWS
 from relay_app.ui.records.table_model import RecordTableModel
+from relay_app.ui.shortcuts import widget_shortcut
 from relay_app.ui.toast import Toast
 
 
@@ -88,13 +88,10 @@ class RecordPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        for key in ("Return", "Enter", "F2"):
-            QShortcut(
-                QKeySequence(key),
-                self.table,
-                self.edit_selected,
-                context=Qt.ShortcutContext.WidgetShortcut,
-            )
+        # Enter edits the selected record while the list has the focus, and only then; F2 is
+        # the menu's "Edit record", which works from anywhere in the window.
+        for key in ("Return", "Enter"):
+            widget_shortcut(key, self.table, self.edit_selected)
 
         self.detail = DetailPane(kind, services)
         self.edit_button = QPushButton()
@@ -253,6 +250,11 @@ class RecordPanel(QWidget):
         record_id = self.selected_id()
         if record_id is None:
             return
+        if self.is_editing() and self.editor.record_id == record_id:
+            self._focus_editor()  # already open: what is typed stays
+            return
+        if not self.leave_editor():
+            return
         try:
             record = self._service.get(record_id)
         except ServiceError:
@@ -261,11 +263,16 @@ class RecordPanel(QWidget):
         self._open_editor()
 
     def restore_draft(self, draft: Draft) -> None:
+        if not self.leave_editor():
+            return
         self.editor.restore_draft(draft)
         self._open_editor()
 
     def _open_editor(self) -> None:
         self.right.setCurrentWidget(self.editor)
+        self._focus_editor()
+
+    def _focus_editor(self) -> None:
         first = next(iter(self.editor.rows.values()))
         first.input.focus.setFocus()
 
