@@ -63,6 +63,7 @@ class RecordPanel(QWidget):
         # The search and filters the list shows, and their exact size when searching.
         self._query: tuple[str, dict[str, Any]] = ("", {})
         self._search_total: int | None = None
+        self._reselecting = False
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -178,7 +179,7 @@ class RecordPanel(QWidget):
             self._count_search()
             self._update_count()
             if selected is not None:
-                self.select(selected)
+                self._reselect(selected)
         elif self.kind in ("practices", "registrations"):
             self.editor.refresh_references()
 
@@ -198,10 +199,18 @@ class RecordPanel(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def _reselect(self, record_id: str) -> None:
+        """Select again after the list reloaded: no choice of the person, so an open editor stays."""
+        self._reselecting = True
+        try:
+            self.select(record_id)
+        finally:
+            self._reselecting = False
+
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         record_id = self.selected_id()
         if self.right.currentWidget() is self.editor:
-            if record_id is not None and record_id == self.editor.record_id:
+            if self._reselecting or (record_id is not None and record_id == self.editor.record_id):
                 return
             if not self.leave_editor():
                 return
@@ -378,5 +387,5 @@ class RecordPanel(QWidget):
         selected = self.selected_id()
         self.model.reload(keep_loaded=True)  # code labels, dates and numbers in the new language
         if selected is not None:
-            self.select(selected)
+            self._reselect(selected)
         self.retranslate_ui()
