@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QCompleter,
     QDateEdit,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from relay_app.formatting import format_decimal, parse_decimal
 from relay_app.forms import Field, FieldType
 from relay_app.i18n import _
 from relay_app.services import Services
+from relay_app.ui.editor.choice_box import FormComboBox
 from relay_app.ui.editor.steps import StepsInput
 
 EMPTY_DATE = QDate(1900, 1, 1)
@@ -193,9 +193,9 @@ class ChoiceInput(FieldInput):
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
-        self.combo = QComboBox()
+        self.combo = FormComboBox()
         self.combo.setEditable(True)
-        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setInsertPolicy(FormComboBox.InsertPolicy.NoInsert)
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -313,9 +313,9 @@ class ReferenceInput(FieldInput):
         super().__init__(field)
         assert field.reference is not None
         self._service = services.records(field.reference)
-        self.combo = QComboBox()
+        self.combo = FormComboBox()
         self.combo.setEditable(True)
-        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setInsertPolicy(FormComboBox.InsertPolicy.NoInsert)
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

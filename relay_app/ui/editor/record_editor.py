@@ -114,9 +114,9 @@ class RecordEditor(QWidget):
         for box in self.file_boxes.values():
             grid.addWidget(box, line, 0, 1, 2)
             line += 1
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(grid_host)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(grid_host)
 
         self.save_button = QPushButton(icon("save"), "")
         self.cancel_button = QPushButton()
@@ -132,7 +132,7 @@ class RecordEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
         self._set_tab_order()
 
