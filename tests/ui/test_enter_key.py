@@ -144,3 +144,24 @@ def test_enter_and_f2_on_the_list_edit_the_selected_record(
     assert key_target() is panel.table
     press(Key.Key_F2)
     assert panel.is_editing() and panel.editor.record_id == record_id
+
+
+def test_escape_in_a_completion_list_closes_it_and_keeps_the_editor(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    """Ctrl+N, "Acme", then "seneg" in Country and Escape: the list closes, nothing is asked."""
+    panel, _selected = _partners_with_one_selected(window, services, qtbot)
+    press(Key.Key_N, CTRL)
+    type_keys("Acme")
+    country = panel.editor.field_input("country")
+    country.focus.setFocus()
+    type_keys("seneg")
+    popup = country.combo.completer().popup()  # type: ignore[attr-defined]
+    qtbot.waitUntil(popup.isVisible)
+    seen = answer_next_dialog("Cancel")
+    press(Key.Key_Escape)
+    assert not popup.isVisible()
+    assert seen == []
+    assert panel.is_editing() and panel.editor.field_input("name").raw() == "Acme"
+    press(Key.Key_Escape)  # a second Escape, in the field, cancels the editor: it asks first
+    assert seen and "unsaved changes" in seen[0]

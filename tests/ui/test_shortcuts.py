@@ -166,7 +166,7 @@ def test_no_two_actions_or_shortcuts_share_keys_where_both_are_active(
     ]
     listed = {binding.keys for binding in found}
     # The walk sees the menu's, the lists', the editors' and the sync page's shortcuts.
-    assert {"Ctrl+N", "F2", "Return", "Enter", "Esc", "Del", "F5"} <= listed, sorted(listed)
+    assert {"Ctrl+N", "F2", "Return", "Enter", "Del", "F5"} <= listed, sorted(listed)
     problems = clashes(found)
     assert problems == [], _report(problems)
 
@@ -229,6 +229,7 @@ def test_del_in_the_photo_grid_removes_the_selected_photo(
     assert photo.save(str(tmp_path / "field.jpg"))
     with qtbot.waitSignal(box.files_changed, timeout=10000):
         box.add_files([tmp_path / "field.jpg"])
+    activate(window, qtbot)  # a slow addition shows a progress dialog, which takes activation
     box.grid.setFocus()
     box.grid.item(0).setSelected(True)
     with qtbot.waitSignal(box.files_changed, timeout=10000):

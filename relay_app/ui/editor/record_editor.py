@@ -37,6 +37,7 @@ from relay_app.services.drafts import Draft, DraftStore, new_draft_key
 from relay_app.services.errors import ServiceError, ValidationFailed
 from relay_app.services.record_files import ROLES_BY_KIND, RecordFileService
 from relay_app.ui.editor.coordinates import parse_coordinates
+from relay_app.ui.editor.date_input import DateInput
 from relay_app.ui.editor.field_row import FieldRow
 from relay_app.ui.editor.files import RecordFilesBox
 from relay_app.ui.editor.inputs import FieldInput, make_input
@@ -45,7 +46,6 @@ from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.records.kinds import KIND_VIEWS
 from relay_app.ui.settings import UiSettings
-from relay_app.ui.shortcuts import widget_shortcut
 
 _SOC_FIELDS = ("soc_before_t_ha", "soc_after_t_ha", "soc_years", "soc_depth_cm")
 
@@ -110,6 +110,7 @@ class RecordEditor(QWidget):
                 self.carbon_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 grid.addWidget(self.carbon_label, line, 0, 1, 2)
                 line += 1
+        self._link_dates()
         self.file_boxes = self._make_file_boxes()
         for box in self.file_boxes.values():
             grid.addWidget(box, line, 0, 1, 2)
@@ -136,12 +137,6 @@ class RecordEditor(QWidget):
         layout.addLayout(buttons)
         self._set_tab_order()
 
-        widget_shortcut(
-            Qt.Key.Key_Escape,
-            self,
-            self.cancelled.emit,
-            Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
         self._autosave = QTimer(self)
         self._autosave.setInterval(self.AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
@@ -167,14 +162,29 @@ class RecordEditor(QWidget):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
+    def _link_dates(self) -> None:
+        """A date's calendar opens at the form's other date when it has none (a forum's end)."""
+        dates = [row.input for row in self.rows.values() if isinstance(row.input, DateInput)]
+        for date_input in dates:
+            others = [other for other in dates if other is not date_input]
+            date_input.nearby_date = lambda others=others: next(
+                (found for found in (other.date() for other in others) if found), None
+            )
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         # An Enter no field took (line edits, choices and check boxes pass it on) moves to the
         # next field: Enter never leaves the form, and never reaches the list or a dialog's
-        # default button behind it.
+        # default button behind it. Popups (completions, calendars) keep their own keys.
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if enter and plain and self.focus_next_field():
             event.accept()
+            return
+        # Escape cancels the editor once no field took it. Not a shortcut: shortcuts fire
+        # before an open completion list or calendar, which must close on their Escape.
+        if event.key() == Qt.Key.Key_Escape and plain:
+            event.accept()
+            self.cancelled.emit()
             return
         super().keyPressEvent(event)
 
