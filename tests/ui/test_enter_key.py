@@ -17,7 +17,7 @@ from relay_app.ui.editor.inputs import LongTextInput
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.records.panel import RecordPanel
 from tests import factories
-from tests.ui.conftest import answer_next_dialog
+from tests.ui.dialog_log import watching_dialogs
 from tests.ui.person import activate, key_target, press, type_keys
 
 Key = Qt.Key
@@ -126,9 +126,9 @@ def test_enter_on_the_list_while_a_new_record_is_typed_asks_before_replacing_it(
     press(Key.Key_N, CTRL)
     type_keys("Acme")
     panel.table.setFocus()
-    seen = answer_next_dialog("Cancel")
-    press(Key.Key_Return)
-    assert seen and "unsaved changes" in seen[0]
+    with watching_dialogs(answer="Cancel") as dialogs:
+        press(Key.Key_Return)
+    assert ["unsaved changes" in text for text in dialogs.texts()] == [True]
     assert panel.editor.record_id is None
     assert panel.editor.field_input("name").raw() == "Acme"
 
@@ -158,10 +158,10 @@ def test_escape_in_a_completion_list_closes_it_and_keeps_the_editor(
     type_keys("seneg")
     popup = country.combo.completer().popup()  # type: ignore[attr-defined]
     qtbot.waitUntil(popup.isVisible)
-    seen = answer_next_dialog("Cancel")
-    press(Key.Key_Escape)
-    assert not popup.isVisible()
-    assert seen == []
-    assert panel.is_editing() and panel.editor.field_input("name").raw() == "Acme"
-    press(Key.Key_Escape)  # a second Escape, in the field, cancels the editor: it asks first
-    assert seen and "unsaved changes" in seen[0]
+    with watching_dialogs(answer="Cancel") as dialogs:
+        press(Key.Key_Escape)
+        assert not popup.isVisible()
+        assert dialogs.seen == []
+        assert panel.is_editing() and panel.editor.field_input("name").raw() == "Acme"
+        press(Key.Key_Escape)  # a second Escape, in the field, cancels the editor: it asks first
+    assert ["unsaved changes" in text for text in dialogs.texts()] == [True]

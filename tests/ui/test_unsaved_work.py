@@ -13,7 +13,7 @@ from relay_app.services import Services
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.records.panel import RecordPanel
 from tests import factories
-from tests.ui.conftest import answer_next_dialog
+from tests.ui.dialog_log import watching_dialogs
 from tests.ui.person import activate, press, type_keys
 
 Key = Qt.Key
@@ -45,9 +45,9 @@ def test_a_list_refresh_neither_asks_nor_replaces_the_new_record(
 ) -> None:
     """A sync or another window's save reloads the list and selects its record again."""
     panel = _typing_a_new_partner(window, services, qtbot)
-    seen = answer_next_dialog("Discard changes")
-    window.changes.records_changed.emit("partners")
-    assert seen == []
+    with watching_dialogs(answer="Discard changes") as dialogs:
+        window.changes.records_changed.emit("partners")
+    assert dialogs.seen == []
     assert _still_typed(panel)
 
 
@@ -67,13 +67,11 @@ def test_next_record_new_record_and_closing_ask_and_cancel_keeps_the_work(
 ) -> None:
     """Ctrl+Down, Ctrl+N, then the window's close button (Quit has no key on every system)."""
     panel = _typing_a_new_partner(window, services, qtbot)
-    for key in (Key.Key_Down, Key.Key_N):
-        seen = answer_next_dialog("Cancel")
-        press(key, CTRL)
-        assert seen and "unsaved changes" in seen[0], key
-        assert _still_typed(panel), key
-        activate(window, qtbot)  # offscreen, no window manager gives it back after the dialog
-    seen = answer_next_dialog("Cancel")
-    assert not window.close()
-    assert seen and "unsaved changes" in seen[0]
+    with watching_dialogs(answer="Cancel") as dialogs:
+        for key in (Key.Key_Down, Key.Key_N):
+            press(key, CTRL)
+            assert _still_typed(panel), key
+            activate(window, qtbot)  # offscreen, no window manager gives it back after a dialog
+        assert not window.close()
+    assert ["unsaved changes" in text for text in dialogs.texts()] == [True, True, True]
     assert window.isVisible() and _still_typed(panel)

@@ -390,7 +390,7 @@ class RecordEditor(QWidget):
                 latitude=format_decimal(latitude, 5), longitude=format_decimal(longitude, 5)
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,  # asked only where no location is given yet
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
