@@ -228,6 +228,7 @@ class RecordEditor(QWidget):
             # Read at each addition, so a changed setting applies without reopening the editor.
             box = RecordFilesBox(files, self.kind, role, lambda: UiSettings(paths).max_image_side)
             box.location_found.connect(self.offer_location)
+            box.files_changed.connect(self._update_dirty)
             boxes[role] = box
         return boxes
 
@@ -275,7 +276,7 @@ class RecordEditor(QWidget):
         if values:
             self._load(values)
         self._last_drafted = None
-        self._set_dirty(self.raw_values() != self._loaded)
+        self._update_dirty()
         self.retranslate_ui()
 
     def start_edit(self, record: RecordView) -> None:
@@ -301,14 +302,20 @@ class RecordEditor(QWidget):
         self._draft_key = draft.key
         self._load(draft.values)
         self._last_drafted = dict(draft.values)
-        self._set_dirty(self.raw_values() != self._loaded)
+        self._update_dirty()
 
     def discard(self) -> None:
-        """Forget the unsaved changes and their draft."""
+        """Forget the unsaved changes and their draft, and undo what was done to the files."""
         self._drafts.discard(self._draft_key)
         self._last_drafted = None
         self._load(self._loaded)
+        for box in self.file_boxes.values():
+            box.undo_edits()
         self._set_dirty(False)
+
+    def _update_dirty(self) -> None:
+        files_edited = any(box.edits for box in self.file_boxes.values())
+        self._set_dirty(files_edited or self.raw_values() != self._loaded)
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
@@ -326,7 +333,7 @@ class RecordEditor(QWidget):
         self._refresh_conditions()
         if name in _SOC_FIELDS:
             self._update_carbon()
-        self._set_dirty(self.raw_values() != self._loaded)
+        self._update_dirty()
 
     def _snapshot(self) -> dict[str, Any]:
         return {
@@ -440,6 +447,8 @@ class RecordEditor(QWidget):
 
         def succeeded(record: RecordView) -> None:
             self._drafts.discard(self._draft_key)
+            for box in self.file_boxes.values():
+                box.edits.take()  # saved with the record: Cancel no longer undoes them
             self.start_edit(record)
             self.saved.emit(record.id)
             if then is not None:
