@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QPoint, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QPoint, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from relay_app.formatting import parse_date
 from relay_app.forms import Field
-from relay_app.i18n import _
+from relay_app.i18n import _, current_locale
 from relay_app.ui.editor.field_input import FieldInput
 from relay_app.ui.icons import icon
 
@@ -62,6 +62,8 @@ class CalendarPopup(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
+        # Month and day names, and the first day of the week, in the app's language.
+        self.calendar.setLocale(QLocale(str(current_locale())))
         self.calendar.clicked.connect(self._pick)
         self.calendar.activated.connect(self._pick)
         layout = QVBoxLayout(self)

@@ -75,6 +75,7 @@ class RecordEditor(QWidget):
 
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
+        self.title.setWordWrap(True)  # a long record name must not widen the window
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("color: #b71c1c; border: 1px solid #b71c1c; padding: 4px;")
