@@ -138,6 +138,33 @@ def format_datetime(
     return babel_dates.format_datetime(local, format=length, locale=current_locale())
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", re.ASCII)
+_EXAMPLE_DATE = date(2026, 11, 29)
+
+
+def parse_date(text: str) -> date:
+    """A date a person typed: ISO ("2026-11-29") or the locale's short date.
+
+    The short date follows the current locale's order: "11/29/26" in English, "29/11/2026" in
+    French; a two-digit year is in this century. Anything else raises ValueError with a
+    translated message saying how to write the date.
+    """
+    cleaned = text.strip()
+    try:
+        if _ISO_DATE.fullmatch(cleaned):
+            year, month, day = (int(part) for part in cleaned.split("-"))
+            return date(year, month, day)
+        return babel_dates.parse_date(cleaned, locale=current_locale(), format="short")
+    except (ValueError, IndexError, babel_dates.ParseError):
+        raise ValueError(
+            _("“{text}” is not a date. Write it like this: {iso} or {local}.").format(
+                text=cleaned,
+                iso=_EXAMPLE_DATE.isoformat(),
+                local=format_date(_EXAMPLE_DATE, "short"),
+            )
+        ) from None
+
+
 class AmbiguousNumber(ValueError):
     """Text such as "1,234" in English: a thousands group or a decimal, the reader cannot tell.
 

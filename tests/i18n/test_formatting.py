@@ -192,3 +192,18 @@ def test_parse_decimal_explains_itself_in_the_current_language():
 def test_what_is_formatted_parses_back(language: str):
     for value in (0.4, 1234.5, -0.05, 1_000_000.25):
         assert formatting.parse_decimal(formatting.format_decimal(value, 2)) == pytest.approx(value)
+
+
+def test_parse_date_reads_iso_and_the_locales_short_date(language: str):
+    assert formatting.parse_date(" 2026-11-29 ") == date(2026, 11, 29)
+    assert formatting.parse_date("2026-3-5") == date(2026, 3, 5)
+    short = _expect(language, "11/29/26", "29/11/2026", "29/11/26")
+    assert formatting.parse_date(short) == date(2026, 11, 29)
+    shown = formatting.format_date(date(2026, 3, 5), "short")
+    assert formatting.parse_date(shown) == date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("text", ["", "0261129", "2026-13-01", "2026-02-30", "29/11", "soon"])
+def test_parse_date_refuses_what_is_no_date(language: str, text: str):
+    with pytest.raises(ValueError, match="2026-11-29"):
+        formatting.parse_date(text)

@@ -242,7 +242,8 @@ def test_a_file_whose_bytes_are_not_here_shows_a_placeholder_and_opening_it_does
 
     record_id = editor.record_id
     panel = window.panels["practices"]
-    panel.cancel_editing()
+    with qtbot.waitSignal(editor.saved):  # files added are kept with the record once saved
+        assert editor.save()
     window.changes.records_changed.emit("practices")  # the record was made by the service
     assert record_id is not None and panel.select(record_id)
     shown = panel.detail.toPlainText()

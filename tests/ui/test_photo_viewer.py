@@ -19,6 +19,7 @@ from relay_app.ui.editor.files import RecordFilesBox
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.photo_viewer import PhotoViewer
 from tests import factories
+from tests.ui.conftest import answer_next_dialog
 
 
 def _image(path: Path, width: int, height: int, colour: str) -> Path:
@@ -169,7 +170,9 @@ def test_a_thumbnail_in_the_detail_pane_opens_the_viewer(
 ) -> None:
     record_id, _box = _practice_with_photos(window, services, qtbot, tmp_path)
     panel = window.panels["practices"]
+    said = answer_next_dialog("Save")  # photos added in the editor are unsaved work until saved
     panel.cancel_editing()
+    qtbot.waitUntil(lambda: bool(said) and not panel.has_unsaved_changes())
     panel.select(record_id)
     detail = panel.detail
     assert "tall.png" in detail.toPlainText()

@@ -28,6 +28,9 @@ class WalkInDialog(QDialog):
         self._prefilled: dict[str, object] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor)
+        # Once inside the dialog, or Qt makes the first button (Cancel) the default: Enter
+        # outside a field saves the registration, never cancels it.
+        self.editor.save_button.setDefault(True)
         self.resize(560, 680)
         language_signal().changed.connect(self.retranslate_ui)
         self.retranslate_ui()

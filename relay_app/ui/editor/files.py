@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QIcon,
     QImage,
     QImageReader,
-    QKeySequence,
+    QKeyEvent,
     QPixmap,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +47,8 @@ from relay_app.services.record_files import (
     RecordFileService,
     exif_gps,
 )
+from relay_app.ui.editor.file_edits import FileEdits
+from relay_app.ui.editor.file_edits import undo as undo_file_edits
 from relay_app.ui.icons import icon
 from relay_app.ui.images import prepared_image
 from relay_app.ui.language import language_signal
@@ -65,6 +66,7 @@ class AddResult:
     added: list[RecordFile]
     refused: list[str]  # file names that are no image Qt can read
     position: GpsPosition | None  # the first position found in an added photo's EXIF
+    replaced: list[str]  # the logo or poster an added one took the place of
 
 
 def thumbnail_image(path: Path, side: int = THUMBNAIL) -> QImage | None:
@@ -104,6 +106,7 @@ class RecordFilesBox(QGroupBox):
         self._max_side = max_side
         self._owner_id: str | None = None
         self._removed: list[str] = []
+        self.edits = FileEdits()  # since the editor opened the record or last saved it
         self._files: list[RecordFile] = []
         self._missing_ids: set[str] = set()  # shown as "Not downloaded yet"
         self.setAcceptDrops(True)
@@ -124,12 +127,7 @@ class RecordFilesBox(QGroupBox):
             lambda item: self.open_file(item.data(Qt.ItemDataRole.UserRole))
         )
         enter_opens_photos(self.grid, lambda: self.grid.currentItem() is not None)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Delete),
-            self.grid,
-            self.remove_selected,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+        self.grid.installEventFilter(self)  # Del removes files here, not the record
         self.add_button = QPushButton(icon("new"), "")
         self.add_button.clicked.connect(self.choose_files)
         self.remove_button = QPushButton(icon("delete"), "")
@@ -183,6 +181,7 @@ class RecordFilesBox(QGroupBox):
         """Show the files of ``record_id`` (None: a record not saved yet, which has none)."""
         if record_id != self._owner_id:
             self._removed = []
+            self.edits = FileEdits()
             self._show_message("")
         self._owner_id = record_id
         self.reload()
@@ -259,6 +258,7 @@ class RecordFilesBox(QGroupBox):
             sources = sources[-1:]  # one logo, one poster: the last one dropped wins
         service, kind, role = self.service, self.kind, self.role
         max_side = self._max_side()
+        replaced = [file.id for file in self._files] if role in SINGLE_ROLES else []
 
         def work(progress: Callable[[int, int], None]) -> AddResult:
             added: list[RecordFile] = []
@@ -277,7 +277,7 @@ class RecordFilesBox(QGroupBox):
                 )
                 if position is None and media_type == "image/jpeg":
                     position = exif_gps(data)  # what is stored: a scaled copy keeps the GPS tags
-            return AddResult(added, refused, position)
+            return AddResult(added, refused, position, replaced if added else [])
 
         self.add_button.setEnabled(False)
         count = len(sources)
@@ -291,6 +291,7 @@ class RecordFilesBox(QGroupBox):
         )
 
     def _added(self, result: AddResult) -> None:
+        self.edits.added([file.id for file in result.added], result.replaced)
         self.add_button.setEnabled(self._owner_id is not None)
         self.reload()
         if result.refused:
@@ -326,6 +327,23 @@ class RecordFilesBox(QGroupBox):
 
     # -- removing, undo, caption ------------------------------------------------------------------
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """In the grid, Del is the grid's: it wins over the window's "Delete record" (Del)."""
+        kind = event.type()
+        keyed = kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if (
+            watched is self.grid
+            and keyed
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.accept()
+            if kind == QEvent.Type.KeyPress:
+                self.remove_selected()
+            return True
+        return super().eventFilter(watched, event)
+
     def remove_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -336,6 +354,7 @@ class RecordFilesBox(QGroupBox):
             return [service.unlink(file_id).id for file_id in ids]
 
         def removed(file_ids: list[str]) -> None:
+            self.edits.removed(file_ids)
             self._removed = file_ids
             self.reload()
             self._show_message(
@@ -359,11 +378,32 @@ class RecordFilesBox(QGroupBox):
                 service.restore(file_id)
 
         def restored(_result: Any) -> None:
+            self.edits.restored(ids)
             self.reload()
             self._show_message("")
             self.files_changed.emit()
 
         Operation(self, work).success(restored).failure(self._failed).run()
+
+    def undo_edits(self) -> Operation | None:
+        """Undo every file write since the record was opened or saved ("Discard changes")."""
+        edits = self.edits.take()
+        if not edits:
+            return None
+        service = self.service
+
+        def undone(_result: Any) -> None:
+            self._removed = []
+            self.reload()
+            self._show_message("")
+            self.files_changed.emit()
+
+        return (
+            Operation(self, lambda _progress: undo_file_edits(service, edits))
+            .success(undone)
+            .failure(self._failed)
+            .run()
+        )
 
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
@@ -386,6 +426,7 @@ class RecordFilesBox(QGroupBox):
             return service.set_caption(file.id, text)
 
         def captioned(changed: RecordFile) -> None:
+            self.edits.captioned(changed.id, file.caption)
             self.reload()
             for row in range(self.grid.count()):
                 item = self.grid.item(row)

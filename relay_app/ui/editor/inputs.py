@@ -1,21 +1,17 @@
-"""One input widget per field type, all with the same small interface.
+"""One input widget per field type, all with ``FieldInput``'s small interface (field_input.py).
 
-``FieldInput.raw()`` returns what the person typed, in the form the validator accepts (text for
-numbers, so a half-typed "12." can be reported rather than silently lost); ``set_raw`` shows a
-stored or drafted value; ``changed`` fires on every edit.
+Dates have their own module (date_input.py); ``make_input`` picks the input for a field.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,34 +27,12 @@ from relay_app.formatting import format_decimal, parse_decimal
 from relay_app.forms import Field, FieldType
 from relay_app.i18n import _
 from relay_app.services import Services
+from relay_app.ui.editor.choice_box import FormComboBox
+from relay_app.ui.editor.date_input import DateInput
+from relay_app.ui.editor.field_input import FieldInput
 from relay_app.ui.editor.steps import StepsInput
 
-EMPTY_DATE = QDate(1900, 1, 1)
 DECIMALS_SHOWN = 8  # enough for coordinates; trailing zeros are not shown
-
-
-class FieldInput(QObject):
-    """The widget that edits one field: ``widget`` goes in the layout, ``focus`` takes focus."""
-
-    changed = Signal()
-
-    def __init__(self, field: Field) -> None:
-        super().__init__()
-        self.field = field
-        self.widget: QWidget = QWidget()
-        self.focus: QWidget = self.widget
-
-    def raw(self) -> Any:
-        raise NotImplementedError
-
-    def set_raw(self, value: Any) -> None:
-        raise NotImplementedError
-
-    def retranslate_ui(self) -> None:
-        """Code-list labels and placeholders follow the language."""
-
-    def set_accessible_name(self, name: str) -> None:
-        self.focus.setAccessibleName(name)
 
 
 class TextInput(FieldInput):
@@ -145,31 +119,6 @@ class NumberInput(FieldInput):
         self.unit.setVisible(bool(self.field.unit))
 
 
-class DateInput(FieldInput):
-    """A date with a calendar; the earliest date shows blank and means "no date"."""
-
-    def __init__(self, field: Field) -> None:
-        super().__init__(field)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setMinimumDate(EMPTY_DATE)
-        self.edit.setSpecialValueText(" ")
-        self.edit.setDate(EMPTY_DATE)
-        self.edit.dateChanged.connect(self.changed)
-        self.widget = self.focus = self.edit
-
-    def raw(self) -> Any:
-        chosen = self.edit.date()
-        return None if chosen == EMPTY_DATE else chosen.toString("yyyy-MM-dd")
-
-    def set_raw(self, value: Any) -> None:
-        if isinstance(value, date):
-            value = value.isoformat()
-        parsed = QDate.fromString(str(value), "yyyy-MM-dd") if value else QDate()
-        self.edit.setDate(parsed if parsed.isValid() else EMPTY_DATE)
-
-
 class BooleanInput(FieldInput):
     def __init__(self, field: Field) -> None:
         super().__init__(field)
@@ -193,9 +142,9 @@ class ChoiceInput(FieldInput):
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
-        self.combo = QComboBox()
+        self.combo = FormComboBox()
         self.combo.setEditable(True)
-        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setInsertPolicy(FormComboBox.InsertPolicy.NoInsert)
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -314,9 +263,9 @@ class ReferenceInput(FieldInput):
         super().__init__(field)
         assert field.reference is not None
         self._service = services.records(field.reference)
-        self.combo = QComboBox()
+        self.combo = FormComboBox()
         self.combo.setEditable(True)
-        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setInsertPolicy(FormComboBox.InsertPolicy.NoInsert)
         completer = QCompleter(self.combo.model(), self.combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -37,6 +37,7 @@ from relay_app.services.drafts import Draft, DraftStore, new_draft_key
 from relay_app.services.errors import ServiceError, ValidationFailed
 from relay_app.services.record_files import ROLES_BY_KIND, RecordFileService
 from relay_app.ui.editor.coordinates import parse_coordinates
+from relay_app.ui.editor.date_input import DateInput
 from relay_app.ui.editor.derived_fields import DerivedFields
 from relay_app.ui.editor.field_row import FieldRow
 from relay_app.ui.editor.files import RecordFilesBox
@@ -77,6 +78,7 @@ class RecordEditor(QWidget):
 
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
+        self.title.setWordWrap(True)  # a long record name must not widen the window
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("color: #b71c1c; border: 1px solid #b71c1c; padding: 4px;")
@@ -112,16 +114,19 @@ class RecordEditor(QWidget):
                 self.carbon_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 grid.addWidget(self.carbon_label, line, 0, 1, 2)
                 line += 1
+        self._link_dates()
         self.file_boxes = self._make_file_boxes()
         for box in self.file_boxes.values():
             grid.addWidget(box, line, 0, 1, 2)
             line += 1
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(grid_host)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(grid_host)
 
         self.save_button = QPushButton(icon("save"), "")
         self.cancel_button = QPushButton()
+        for button in (self.save_button, self.cancel_button):
+            button.setAutoDefault(True)  # Enter on a focused button presses it, in any window
         self.save_button.clicked.connect(lambda: self.save())
         self.cancel_button.clicked.connect(self.cancelled)
         buttons = QHBoxLayout()
@@ -132,16 +137,10 @@ class RecordEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
         self._set_tab_order()
 
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
-            self,
-            self.cancelled.emit,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
         self._autosave = QTimer(self)
         self._autosave.setInterval(self.AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
@@ -168,6 +167,59 @@ class RecordEditor(QWidget):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
+    def _link_dates(self) -> None:
+        """A date's calendar opens at the form's other date when it has none (a forum's end)."""
+        dates = [row.input for row in self.rows.values() if isinstance(row.input, DateInput)]
+        for date_input in dates:
+            others = [other for other in dates if other is not date_input]
+            date_input.nearby_date = lambda others=others: next(
+                (found for found in (other.date() for other in others) if found), None
+            )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        # An Enter no field took (line edits, choices and check boxes pass it on) moves to the
+        # next field: Enter never leaves the form, and never reaches the list or a dialog's
+        # default button behind it. Popups (completions, calendars) keep their own keys.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if enter and plain and self.focus_next_field():
+            event.accept()
+            return
+        # Escape cancels the editor once no field took it. Not a shortcut: shortcuts fire
+        # before an open completion list or calendar, which must close on their Escape.
+        if event.key() == Qt.Key.Key_Escape and plain:
+            event.accept()
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focus_next_field(self) -> bool:
+        """Move from the field with the focus to the next one shown; after the last, to Save.
+
+        False when the focus is in no field (a button, the files), so the key goes on.
+        """
+        focused = QApplication.focusWidget()
+        if focused is None:
+            return False
+        rows = list(self.rows.values())
+        current = next(
+            (
+                number
+                for number, row in enumerate(rows)
+                if row.input.widget is focused or row.input.widget.isAncestorOf(focused)
+            ),
+            None,
+        )
+        if current is None:
+            return False
+        following = (
+            row.input.focus
+            for row in rows[current + 1 :]
+            if row.input.widget.isVisibleTo(self) and row.input.focus.isEnabled()
+        )
+        next(following, self.save_button).setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
     def _make_file_boxes(self) -> dict[str, RecordFilesBox]:
         roles = ROLES_BY_KIND.get(self.kind, ())
         if not roles:
@@ -181,6 +233,7 @@ class RecordEditor(QWidget):
             # Read at each addition, so a changed setting applies without reopening the editor.
             box = RecordFilesBox(files, self.kind, role, lambda: UiSettings(paths).max_image_side)
             box.location_found.connect(self.offer_location)
+            box.files_changed.connect(self._update_dirty)
             boxes[role] = box
         return boxes
 
@@ -229,7 +282,7 @@ class RecordEditor(QWidget):
         if values:
             self._load(values)
         self._last_drafted = None
-        self._set_dirty(self.raw_values() != self._loaded)
+        self._update_dirty()
         self.retranslate_ui()
 
     def start_edit(self, record: RecordView) -> None:
@@ -255,14 +308,20 @@ class RecordEditor(QWidget):
         self._draft_key = draft.key
         self._load(draft.values)
         self._last_drafted = dict(draft.values)
-        self._set_dirty(self.raw_values() != self._loaded)
+        self._update_dirty()
 
     def discard(self) -> None:
-        """Forget the unsaved changes and their draft."""
+        """Forget the unsaved changes and their draft, and undo what was done to the files."""
         self._drafts.discard(self._draft_key)
         self._last_drafted = None
         self._load(self._loaded)
+        for box in self.file_boxes.values():
+            box.undo_edits()
         self._set_dirty(False)
+
+    def _update_dirty(self) -> None:
+        files_edited = any(box.edits for box in self.file_boxes.values())
+        self._set_dirty(files_edited or self.raw_values() != self._loaded)
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
@@ -280,7 +339,7 @@ class RecordEditor(QWidget):
         self._refresh_conditions()
         if name in _SOC_FIELDS:
             self._update_carbon()
-        self._set_dirty(self.raw_values() != self._loaded)
+        self._update_dirty()
         self.field_edited.emit(name)
 
     def _snapshot(self) -> dict[str, Any]:
@@ -345,7 +404,7 @@ class RecordEditor(QWidget):
                 latitude=format_decimal(latitude, 5), longitude=format_decimal(longitude, 5)
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,  # asked only where no location is given yet
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
@@ -395,6 +454,8 @@ class RecordEditor(QWidget):
 
         def succeeded(record: RecordView) -> None:
             self._drafts.discard(self._draft_key)
+            for box in self.file_boxes.values():
+                box.edits.take()  # saved with the record: Cancel no longer undoes them
             self.start_edit(record)
             self.saved.emit(record.id)
             if then is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -42,6 +41,7 @@ from relay_app.ui.records.filter_bar import FilterBar
 from relay_app.ui.records.kinds import KIND_VIEWS
 from relay_app.ui.records.record_table import RecordTable
 from relay_app.ui.records.table_model import RecordTableModel
+from relay_app.ui.shortcuts import widget_shortcut
 from relay_app.ui.toast import Toast
 
 
@@ -64,6 +64,7 @@ class RecordPanel(QWidget):
         # The search and filters the list shows, and their exact size when searching.
         self._query: tuple[str, dict[str, Any]] = ("", {})
         self._search_total: int | None = None
+        self._reselecting = False
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -87,13 +88,10 @@ class RecordPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        for key in ("Return", "Enter", "F2"):
-            QShortcut(
-                QKeySequence(key),
-                self.table,
-                self.edit_selected,
-                context=Qt.ShortcutContext.WidgetShortcut,
-            )
+        # Enter edits the selected record while the list has the focus, and only then; F2 is
+        # the menu's "Edit record", which works from anywhere in the window.
+        for key in ("Return", "Enter"):
+            widget_shortcut(key, self.table, self.edit_selected)
 
         self.detail = DetailPane(kind, services)
         self.edit_button = QPushButton()
@@ -183,7 +181,7 @@ class RecordPanel(QWidget):
             self._count_search()
             self._update_count()
             if selected is not None:
-                self.select(selected)
+                self._reselect(selected)
         elif self.kind in ("practices", "registrations"):
             self.editor.refresh_references()
 
@@ -203,10 +201,18 @@ class RecordPanel(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def _reselect(self, record_id: str) -> None:
+        """Select again after the list reloaded: no choice of the person, so an open editor stays."""
+        self._reselecting = True
+        try:
+            self.select(record_id)
+        finally:
+            self._reselecting = False
+
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         record_id = self.selected_id()
         if self.right.currentWidget() is self.editor:
-            if record_id is not None and record_id == self.editor.record_id:
+            if self._reselecting or (record_id is not None and record_id == self.editor.record_id):
                 return
             if not self.leave_editor():
                 return
@@ -255,6 +261,11 @@ class RecordPanel(QWidget):
         record_id = self.selected_id()
         if record_id is None:
             return
+        if self.is_editing() and self.editor.record_id == record_id:
+            self._focus_editor()  # already open: what is typed stays
+            return
+        if not self.leave_editor():
+            return
         try:
             record = self._service.get(record_id)
         except ServiceError:
@@ -263,11 +274,16 @@ class RecordPanel(QWidget):
         self._open_editor()
 
     def restore_draft(self, draft: Draft) -> None:
+        if not self.leave_editor():
+            return
         self.editor.restore_draft(draft)
         self._open_editor()
 
     def _open_editor(self) -> None:
         self.right.setCurrentWidget(self.editor)
+        self._focus_editor()
+
+    def _focus_editor(self) -> None:
         first = next(iter(self.editor.rows.values()))
         first.input.focus.setFocus()
 
@@ -328,5 +344,5 @@ class RecordPanel(QWidget):
         selected = self.selected_id()
         self.model.reload(keep_loaded=True)  # code labels, dates and numbers in the new language
         if selected is not None:
-            self.select(selected)
+            self._reselect(selected)
         self.retranslate_ui()
