@@ -20,6 +20,7 @@ from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change
 from relay_app.services.record_files import ROLES_BY_KIND, remove_links_of, restore_links_of
+from relay_app.services.waiting_list import rules_for
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, SyncedRecord
 from relay_app.store.search import match_expression, restrict_to_matches
@@ -76,6 +77,8 @@ class RecordService:
         self.model: type[SyncedRecord] = RECORD_MODELS[kind]
         self._fields = self.form.field_names()
         self._device: str | None = None
+        # Rules across records (a forum's capacity and waiting list), run inside each write.
+        self._rules = rules_for(kind)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -177,6 +180,7 @@ class RecordService:
         """Tombstone the record: it disappears from lists and the deletion syncs."""
         with self.database.write() as session:
             row = self._row(session, record_id)
+            before = self._values(row)
             now = utc_now()
             row.deleted = True
             row.deleted_at = now
@@ -184,6 +188,7 @@ class RecordService:
             record_change(session, self.kind, row.id, "delete")
             if self.kind in FILE_OWNERS:
                 remove_links_of(session, self.kind, row.id, now)
+            self._rules.after_write(session, row, before)
 
     def restore(self, record_id: str) -> RecordView:
         """Undo a delete: the record comes back with all its values."""
@@ -200,6 +205,7 @@ class RecordService:
                 filled = [name for name in self._fields if getattr(row, name) not in (None, [], "")]
                 row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(filled))
                 record_change(session, self.kind, row.id, "upsert", row.dirty_fields)
+                self._rules.on_restore(session, row)
             return self.view(row)
 
     def import_rows(
@@ -284,6 +290,7 @@ class RecordService:
                 [FieldError(field="id", code="duplicate_id",
                             message=_("A record with this id already exists."), params={})]
             )
+        cleaned = self._rules.on_insert(session, cleaned)
         now = utc_now()
         changed = [name for name in self._fields if cleaned.get(name) not in (None, [], "")]
         row = self.model(
@@ -312,9 +319,15 @@ class RecordService:
         changed = [name for name in self._fields if getattr(row, name) != cleaned.get(name)]
         if not changed:
             return []
+        cleaned = self._rules.on_update(session, row, cleaned)
+        before = self._values(row)
         for name in changed:
             setattr(row, name, cleaned.get(name))
         row.updated_at = utc_now()
         row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(changed))
         record_change(session, self.kind, row.id, "upsert", changed, seq=seq)
+        self._rules.after_write(session, row, before)
         return changed
+
+    def _values(self, row: SyncedRecord) -> dict[str, Any]:
+        return {name: getattr(row, name) for name in self._fields}
