@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relay_app.codelists import sort_key
-from relay_app.forms import form_for
+from relay_app.forms import CHECKIN_KIND, form_for
 from relay_app.i18n import _
 from relay_app.services.checkin_log import CANCEL, ENTRY, EXIT, DoubleEntry, Presence, Scan, presence
 from relay_app.services.errors import NotFound, ServiceError, ValidationFailed
@@ -41,7 +41,7 @@ __all__ = [
     "CheckInService", "ForumChoice", "desk_name",
 ]
 
-CHECKINS = "checkins"
+CHECKINS = CHECKIN_KIND
 DESK_NAME_LENGTH = 100  # the form's limit for a scan's ``device_name``
 # A desk that has not synced for this long scans "offline": its view of other desks may be old.
 ONLINE_WITHIN = timedelta(minutes=10)
