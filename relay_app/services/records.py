@@ -20,7 +20,7 @@ from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change
 from relay_app.services.record_files import ROLES_BY_KIND, remove_links_of, restore_links_of
-from relay_app.services.waiting_list import rules_for
+from relay_app.services.waiting_list import WriteRules, rules_for
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, SyncedRecord
 from relay_app.store.search import match_expression, restrict_to_matches
@@ -77,8 +77,11 @@ class RecordService:
         self.model: type[SyncedRecord] = RECORD_MODELS[kind]
         self._fields = self.form.field_names()
         self._device: str | None = None
-        # Rules across records (a forum's capacity and waiting list), run inside each write.
-        self._rules = rules_for(kind)
+
+    @property
+    def _rules(self) -> WriteRules:
+        """Rules across records (a forum's capacity and waiting list), run inside each write."""
+        return rules_for(self.kind)
 
     # -- reading ---------------------------------------------------------------------------------
 
