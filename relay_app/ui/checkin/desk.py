@@ -1,8 +1,10 @@
 """The check-in desk of a forum: type a few letters, press Enter, the participant is in.
 
 Reads (the forum's registrations, a few thousand at most) run on the GUI thread like the record
-lists; check-ins, their undo and the export go through ``Operation`` to the database thread and are
-announced on ``DataChanges``, so the registrations list and the status bar follow.
+lists; check-ins (scans appended to the check-in log), their undo (a cancelling scan) and the
+export go through ``Operation`` to the database thread and are announced on ``DataChanges``, so
+the status bar and the outbox follow. What the desk shows as "checked in", and the head-count
+against capacity, come from the log and the waiting-list rules of the services.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 from relay_app.formatting import format_datetime, format_integer
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
-from relay_app.services.checkin import AttendanceCounts, Attendee
+from relay_app.services.checkin import CHECKINS, WAITLISTED, AttendanceCounts, Attendee
 from relay_app.services.drafts import DraftStore
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.checkin.attendance_file import ask_attendance_path
@@ -62,6 +64,12 @@ class CheckInDesk(QWidget):
         self.counter = QLabel()
         self.counter.setStyleSheet("font-weight: bold; font-size: 13pt;")
         self.capacity = QLabel()
+        # Shown only when the forum holds more registered people than places (two desks gave
+        # the same place away offline): says by how many, and who came in last.
+        self.over_capacity = QLabel()
+        self.over_capacity.setWordWrap(True)
+        self.over_capacity.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.over_capacity.hide()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -107,6 +115,7 @@ class CheckInDesk(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.over_capacity)
         layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -175,7 +184,7 @@ class CheckInDesk(QWidget):
         if kind == "forums":
             self.forum.reload()  # emits forum_changed when the chosen forum went away
             self.refresh(counts=True)
-        elif kind == "registrations":
+        elif kind in ("registrations", CHECKINS):
             self.refresh(counts=True)
 
     def _update_counter(self) -> None:
@@ -184,12 +193,21 @@ class CheckInDesk(QWidget):
             self.counter.setText("")
             self.capacity.setText("")
             return
-        counter = ngettext(
-            "{checked} of {total} checked in", "{checked} of {total} checked in", counts.registered
-        )
+        if counts.waitlisted:
+            counter = ngettext(
+                "{checked} of {total} checked in · {waiting} waiting",
+                "{checked} of {total} checked in · {waiting} waiting",
+                counts.waitlisted,
+            )
+        else:
+            counter = ngettext(
+                "{checked} of {total} checked in", "{checked} of {total} checked in",
+                counts.registered,
+            )
         self.counter.setText(
             counter.format(
-                checked=format_integer(counts.checked_in), total=format_integer(counts.registered)
+                checked=format_integer(counts.checked_in), total=format_integer(counts.registered),
+                waiting=format_integer(counts.waitlisted),
             )
         )
         self.capacity.setText(
@@ -200,6 +218,19 @@ class CheckInDesk(QWidget):
             "{count} on the waiting list", "{count} on the waiting list", counts.waitlisted
         ).format(count=format_integer(counts.waitlisted))
         self.counter.setToolTip(waiting)
+        if counts.over_capacity:
+            self.over_capacity.setText(
+                _(
+                    "Over capacity: {registered} registered for a capacity of {capacity} "
+                    "(over by {count}). Registered last: {names}"
+                ).format(
+                    count=format_integer(counts.over_capacity),
+                    registered=format_integer(counts.registered),
+                    capacity=format_integer(counts.capacity or 0),
+                    names=", ".join(counts.beyond_capacity),
+                )
+            )
+        self.over_capacity.setVisible(bool(counts.over_capacity))
 
     def _update_buttons(self) -> None:
         has_forum = self.forum_id() is not None
@@ -227,7 +258,7 @@ class CheckInDesk(QWidget):
         def done(arrived: Attendee) -> None:
             if arrived.id not in self._checked_here[-1:]:  # Enter pressed twice: one undo step
                 self._checked_here.append(arrived.id)
-            self._changes.records_changed.emit("registrations")
+            self._changes.records_changed.emit(CHECKINS)
             self.select(arrived.id)
             self.toast.show_message(
                 _("Checked in: {name}").format(name=arrived.name), _("Undo"), self.undo_last
@@ -250,7 +281,7 @@ class CheckInDesk(QWidget):
         service = self._service
 
         def undone(person: Attendee) -> None:
-            self._changes.records_changed.emit("registrations")
+            self._changes.records_changed.emit(CHECKINS)
             self.select(person.id)
             self.toast.show_message(_("Check-in undone: {name}").format(name=person.name))
             self.check_in_undone.emit(person.id)
@@ -287,10 +318,18 @@ class CheckInDesk(QWidget):
         self._changes.records_changed.emit("registrations")
         if self.select(registration_id):
             person = self.selected()
-            name = person.name if person is not None else ""
-            self.toast.show_message(
-                _("Registered: {name}. Press Enter to check them in.").format(name=name)
-            )
+            if person is not None and person.status == WAITLISTED:
+                # The forum was full: the service put them on the waiting list.
+                self.toast.show_message(
+                    _("The forum is full: {name} is on the waiting list, place {place}.").format(
+                        name=person.name, place=person.queue_place or "?"
+                    )
+                )
+            else:
+                name = person.name if person is not None else ""
+                self.toast.show_message(
+                    _("Registered: {name}. Press Enter to check them in.").format(name=name)
+                )
         self.search.setFocus()
 
     def export_attendance(self, path: Path | None = None) -> Operation | None:
@@ -390,7 +429,10 @@ class CheckInDesk(QWidget):
         self.check_in_button.setText(_("Check in (Enter)"))
         self.check_in_button.setToolTip(_("Check in the selected participant (Enter or Space)"))
         self.undo_button.setText(_("Undo check-in (Ctrl+Z)"))
-        self.undo_button.setToolTip(_("Undo the last check-in made at this desk"))
+        self.undo_button.setToolTip(
+            _("Undo the last check-in made at this desk (a cancelling scan, kept in the log)")
+        )
+        self.over_capacity.setAccessibleName(_("Over capacity"))
         self.walk_in_button.setText(_("Walk-in registration…"))
         self.walk_in_button.setToolTip(_("Register someone who is not on the list (Ctrl+N)"))
         self.export_button.setText(_("Export attendance…"))
