@@ -222,6 +222,8 @@ REGISTRATIONS = Form(
             "checked_in_by", T.TEXT, N_("Checked in by"), max_length=100,
             relevant=IsSet("checked_in_at"),
         ),
+        # Set only on the tombstone of a registration merged into another: the one kept.
+        Field("merged_into", T.REFERENCE, N_("Merged into"), reference="registrations"),
     ),
     summarize=_registration_summary,
 )

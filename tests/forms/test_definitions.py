@@ -36,6 +36,7 @@ FIELD_CONTRACT = {
     "registrations": (
         "forum_id", "first_name", "last_name", "organisation", "college", "country", "email",
         "phone", "role", "travel_support", "consent", "status", "checked_in_at", "checked_in_by",
+        "merged_into",
     ),
 }
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from relay_app.formatting import format_datetime, format_integer
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
+from relay_app.services.badges import is_badge_payload, registration_for_scan
 from relay_app.services.checkin import AttendanceCounts, Attendee
 from relay_app.services.drafts import DraftStore
 from relay_app.ui.changes import DataChanges
@@ -132,6 +134,9 @@ class CheckInDesk(QWidget):
         selected = self.selected_id() if keep_selection else None
         forum_id = self.forum_id()
         rows = [] if forum_id is None else self._service.attendees(forum_id, self.search.text())
+        if not rows and forum_id is not None and is_badge_payload(self.search.text()):
+            scanned = self._scanned_attendee()  # a badge's code: show whose it is
+            rows = [scanned] if scanned is not None and scanned.forum_id == forum_id else []
         self.model.set_rows(rows)
         if not (selected is not None and self.select(selected)) and rows:
             self.table.selectRow(0)  # Enter checks in the best match without reaching for arrows
@@ -215,12 +220,43 @@ class CheckInDesk(QWidget):
         if person is None:
             self.toast.show_message(_("Nobody is selected: type a few letters of a name."))
             return None
+        return self._check_in(person)
+
+    def check_in_scanned(self) -> Operation | None:
+        """The search box holds a badge's code (a scanner typed it): check its owner in.
+
+        Never by searching: the code stands for one registration or for nobody.
+        """
+        person = self._scanned_attendee()
+        if person is None:
+            QApplication.beep()
+            self.toast.show_message(
+                _("Badge {code} is not known on this computer: sync, or find the person by name.")
+                .format(code=self.search.text().strip())
+            )
+            self.search.selectAll()
+            return None
+        if person.forum_id != self.forum_id():
+            QApplication.beep()
+            self.toast.show_message(
+                _("{name}'s badge is for another forum: not checked in.").format(name=person.name)
+            )
+            self.search.selectAll()
+            return None
+        return self._check_in(person)
+
+    def _scanned_attendee(self) -> Attendee | None:
+        registration_id = registration_for_scan(self._services.database, self.search.text())
+        return None if registration_id is None else self._service.attendee(registration_id)
+
+    def _check_in(self, person: Attendee) -> Operation | None:
         if person.checked_in_at is not None:
             self.toast.show_message(
                 _("{name} is already checked in ({time}).").format(
                     name=person.name, time=format_datetime(person.checked_in_at, "short")
                 )
             )
+            self.search.selectAll()  # a second scan of the same badge: ready for the next one
             return None
         service = self._service
 
@@ -265,6 +301,8 @@ class CheckInDesk(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.refresh(counts=True)
+        QApplication.beep()  # a refused scan must be noticed at a busy door
+        self.search.selectAll()
         self.toast.show_message(_("Not checked in: {reason}").format(reason=str(error)))
 
     # -- walk-ins and export ----------------------------------------------------------------------
@@ -354,6 +392,8 @@ class CheckInDesk(QWidget):
         if modifiers != Qt.KeyboardModifier.NoModifier or watched is self.forum:
             return None
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if watched is self.search and is_badge_payload(self.search.text()):
+                return self.check_in_scanned
             return self.check_in_selected
         if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             return lambda: self._move_selection(1 if key == Qt.Key.Key_Down else -1)
