@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from relay_app import __version__
-from relay_app.cli import backups, codes, records, status, sync, transfer
+from relay_app.cli import backups, codes, desk_documents, records, status, sync, transfer
 from relay_app.i18n import SUPPORTED_LANGUAGES, _
 from relay_app.transfer import FileFormat
 
@@ -94,7 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     _database_commands(commands)
     sync.register(commands, _parser, _json_flag)
+    _desk_commands(commands)
     return parser
+
+
+def _desk_commands(commands: Subcommands) -> None:
+    desk = _parser(commands, "desk", _("the forum desk: duplicates, badges and lists"))
+    actions = desk.add_subparsers(dest="action", metavar="ACTION", required=True)
+    # Badges, lists and merges (check-ins and counts register their own commands here too).
+    desk_documents.register(actions, _parser, _json_flag)
 
 
 def _database_commands(commands: Subcommands) -> None:
