@@ -144,3 +144,32 @@ def test_a_waitlisted_or_unknown_or_foreign_badge_is_never_admitted(
     assert "another forum" in desk.toast.message.text()
     registrations = services.records("registrations").list()
     assert all(record.values["checked_in_at"] is None for record in registrations)
+
+
+def test_desk_badges_and_lists_buttons_write_files_and_ask_first(
+    desk: CheckInDesk, services: Services, forum: Forum, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Tried: badges from the desk twice (the second time answered "No" to the reprint question),
+    then the participant list as PDF after a "Yes" to the personal-data question."""
+    from relay_app.services.desk_lists import PERSONAL_EXPORTS_LOG, DeskList, ListFormat
+    from tests.ui.conftest import answer_next_dialog
+
+    assert desk.badges_button.isEnabled() and desk.lists_button.isEnabled()
+    target = tmp_path / "desk-badges.pdf"
+    operation = desk.documents.print_badges(forum.id, target, "a4-paper-90x54")
+    assert operation is not None
+    qtbot.waitUntil(lambda: operation.finished)
+    assert desk.toast.message.text() == f"{len(NAMES)} badges written to desk-badges.pdf."
+    written = target.stat().st_mtime_ns
+    asked = answer_next_dialog("No")
+    assert desk.documents.print_badges(forum.id, target, "a4-paper-90x54") is None
+    assert "printed before" in asked[0]
+    assert target.stat().st_mtime_ns == written
+
+    listing = tmp_path / "participants.pdf"
+    asked = answer_next_dialog("Yes")
+    operation = desk.documents.export_list(forum.id, DeskList.PARTICIPANTS, ListFormat.PDF, listing)
+    assert operation is not None and "personal data" in asked[0]
+    qtbot.waitUntil(lambda: operation.finished)
+    assert listing.read_bytes().startswith(b"%PDF")
+    assert "participants.pdf" in (services.paths.data_dir / PERSONAL_EXPORTS_LOG).read_text(encoding="utf-8")

@@ -34,6 +34,7 @@ from relay_app.services.drafts import DraftStore
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.checkin.attendance_file import ask_attendance_path
 from relay_app.ui.checkin.attendees_model import AttendeesModel
+from relay_app.ui.checkin.documents import DeskDocuments
 from relay_app.ui.checkin.forum_chooser import ForumChooser
 from relay_app.ui.checkin.walk_in import WalkInDialog
 from relay_app.ui.icons import icon
@@ -90,6 +91,11 @@ class CheckInDesk(QWidget):
         self.walk_in_button.clicked.connect(self.walk_in)
         self.export_button = QPushButton(icon("export"), "")
         self.export_button.clicked.connect(lambda: self.export_attendance())
+        self.documents = DeskDocuments(self, services, lambda message: self.toast.show_message(message))
+        self.badges_button = QPushButton("")
+        self.badges_button.clicked.connect(lambda: self._with_forum(self.documents.print_badges))
+        self.lists_button = QPushButton("")
+        self.lists_button.clicked.connect(lambda: self._with_forum(self.documents.export_list))
         self.toast = Toast()
 
         top = QHBoxLayout()
@@ -106,6 +112,8 @@ class CheckInDesk(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.walk_in_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.badges_button)
+        buttons.addWidget(self.lists_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -142,7 +150,13 @@ class CheckInDesk(QWidget):
             self.table.selectRow(0)  # Enter checks in the best match without reaching for arrows
         if counts:
             self._counts = None if forum_id is None else self._service.counts(forum_id)
-            self._update_counter()
+            self.badges_button.setText(_("Badges…"))
+        self.badges_button.setToolTip(_("Print name badges with a QR code to scan at the door"))
+        self.lists_button.setText(_("Lists…"))
+        self.lists_button.setToolTip(
+            _("Participant list, attendance sheet, counts or travel-support requests as PDF, CSV or XLSX")
+        )
+        self._update_counter()
         self._update_buttons()
 
     def selected_id(self) -> str | None:
@@ -212,6 +226,8 @@ class CheckInDesk(QWidget):
         self.undo_button.setEnabled(bool(self._checked_here))
         self.walk_in_button.setEnabled(has_forum)
         self.export_button.setEnabled(has_forum)
+        self.badges_button.setEnabled(has_forum)
+        self.lists_button.setEnabled(has_forum)
 
     # -- checking in ------------------------------------------------------------------------------
 
@@ -363,6 +379,11 @@ class CheckInDesk(QWidget):
             .run()
         )
 
+    def _with_forum(self, action: Callable[[str], object]) -> None:
+        forum_id = self.forum_id()
+        if forum_id is not None:
+            action(forum_id)
+
     # -- keyboard ---------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -436,5 +457,11 @@ class CheckInDesk(QWidget):
         self.export_button.setText(_("Export attendance…"))
         self.export_button.setToolTip(
             _("Write this forum's registrations and check-ins to a CSV or XLSX file (Ctrl+E)")
+        )
+        self.badges_button.setText(_("Badges…"))
+        self.badges_button.setToolTip(_("Print name badges with a QR code to scan at the door"))
+        self.lists_button.setText(_("Lists…"))
+        self.lists_button.setToolTip(
+            _("Participant list, attendance sheet, counts or travel-support requests as PDF, CSV or XLSX")
         )
         self._update_counter()
