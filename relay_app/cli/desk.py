@@ -28,15 +28,38 @@ def registration_id_as_typed(_services: Services, text: str) -> str:
     return text.strip()
 
 
+def registration_of_badge(services: Services, text: str) -> str:
+    """The registration a scanned badge stands for (what a USB scanner typed)."""
+    from relay_app.services.badges import registration_for_scan
+    from relay_app.services.errors import ServiceError
+
+    found = registration_for_scan(services.database, text)
+    if found is None:
+        raise ServiceError(
+            _("Badge {code} is not known on this computer: sync, or find the person by name.").format(
+                code=text.strip()
+            )
+        )
+    return found
+
+
 def register(
     commands: Any, make_parser: MakeParser, json_flag: Callable[[argparse.ArgumentParser], None]
 ) -> argparse._SubParsersAction:  # type: ignore[type-arg]
     """Add ``desk`` and its actions; returns the actions so other desk commands can join them."""
-    desk = make_parser(commands, "desk", _("the forum desk: check-ins and head-counts"))
+    desk = make_parser(
+        commands, "desk", _("the forum desk: check-ins, head-counts, duplicates, badges and lists")
+    )
     actions = desk.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     checkin = make_parser(actions, "checkin", _("check a participant in (a scan in the check-in log)"))
-    checkin.add_argument("registration", metavar="REGISTRATION_ID", help=_("the registration's id"))
+    person = checkin.add_mutually_exclusive_group(required=True)
+    person.add_argument(
+        "registration", metavar="REGISTRATION_ID", nargs="?", help=_("the registration's id")
+    )
+    person.add_argument(
+        "--scan", metavar="TEXT", help=_("what a badge's QR code says, as a scanner types it")
+    )
     checkin.add_argument(
         "--desk", metavar="NAME", help=_("this desk's name in the log (default: the relay's name)")
     )
@@ -53,11 +76,16 @@ def register(
 def check_in(
     args: argparse.Namespace, paths: Paths, resolve: RegistrationResolver = registration_id_as_typed
 ) -> int:
-    """Admit the person ``args.registration`` names (through ``resolve``)."""
+    """Admit the person ``args.registration`` names (through ``resolve``), or the badge
+    ``args.scan`` stands for."""
     from relay_app.services import open_services
 
+    if getattr(args, "scan", None) is not None:
+        resolve, typed = registration_of_badge, args.scan
+    else:
+        typed = args.registration
     with open_services(paths) as services:
-        registration_id = resolve(services, args.registration)
+        registration_id = resolve(services, typed)
         desk = services.check_ins
         already = desk.attendee(registration_id).checked_in
         person = desk.check_in(registration_id, by=args.desk)  # refusals: exit 1 with the reason

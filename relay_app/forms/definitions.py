@@ -243,6 +243,8 @@ REGISTRATIONS = Form(
             "registered_at", T.DATETIME, N_("Registered at"),
             help=N_("When the registration was made: the waiting list is served in this order."),
         ),
+        # Set only on the tombstone of a registration merged into another: the one kept.
+        Field("merged_into", T.REFERENCE, N_("Merged into"), reference="registrations"),
     ),
     summarize=_registration_summary,
 )

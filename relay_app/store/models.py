@@ -124,6 +124,8 @@ class Registration(SyncedRecord, Base):
     checked_in_at: Mapped[datetime | None]
     checked_in_by: Mapped[str | None] = mapped_column(String(100))
     registered_at: Mapped[datetime | None]
+    # Set on the tombstone of a registration merged into another one: the one that was kept.
+    merged_into: Mapped[str | None] = mapped_column(String(36))
 
 
 class Attachment(SyncedRecord, Base):
@@ -288,6 +290,20 @@ class AttachmentUpload(Base):
     location: Mapped[str | None] = mapped_column(String(300))
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class MergeTombstoneDue(Base):
+    """A registration merged away whose deletion waits until its ``merged_into`` is on the server.
+
+    A delete carries no values on the wire, so the pointer travels first as an ordinary edit and
+    the delete follows once that edit has left the outbox (see ``services.duplicates``).
+    """
+
+    __tablename__ = "merge_tombstones_due"
+
+    registration_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kept_id: Mapped[str] = mapped_column(String(36))
+    merged_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class RecordToFetch(Base):

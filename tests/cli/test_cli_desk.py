@@ -8,6 +8,7 @@ from typing import Any
 from relay_app.cli.desk import check_in
 from relay_app.config import resolve_paths
 from relay_app.services import Services, open_services
+from relay_app.services.badges import badge_payload
 from tests import factories
 from tests.cli.conftest import Cli
 
@@ -88,3 +89,19 @@ def test_a_resolver_turns_what_was_scanned_into_the_registration(
     assert check_in(Args(), paths, from_badge) == 0  # type: ignore[arg-type]
     with open_services(paths) as services:
         assert services.check_ins.attendee(awa).checked_in
+
+
+def test_a_scanned_badge_checks_its_person_in(cli: Cli, json_file: Callable[[Any], str]) -> None:
+    """What a USB scanner types from a badge (upper or lower case) admits that person, and an
+    unknown badge is one line of reason, exit 1."""
+    forum_id = _forum(cli, json_file, 5)
+    awa = _register(cli, json_file, forum_id, "Awa")
+    admitted = cli("desk", "checkin", "--scan", badge_payload(awa).lower())
+    assert admitted.code == 0 and admitted.out.startswith("Checked in: Awa Ndiaye (")
+    again = cli("desk", "checkin", "--scan", badge_payload(awa), "--json")
+    assert again.code == 0 and again.json()["registration_id"] == awa
+    unknown = cli("desk", "checkin", "--scan", "RLBCDEFGHIJKLN")
+    assert unknown.code == 1 and "is not known on this computer" in unknown.err
+    assert len(unknown.err.strip().splitlines()) == 1
+    both = cli("desk", "checkin", awa, "--scan", badge_payload(awa))
+    assert both.code == 2

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,11 +30,13 @@ from PySide6.QtWidgets import (
 from relay_app.formatting import format_datetime, format_integer
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
+from relay_app.services.badges import is_badge_payload, registration_for_scan
 from relay_app.services.checkin import CHECKINS, WAITLISTED, AttendanceCounts, Attendee
 from relay_app.services.drafts import DraftStore
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.checkin.attendance_file import ask_attendance_path
 from relay_app.ui.checkin.attendees_model import AttendeesModel
+from relay_app.ui.checkin.documents import DeskDocuments
 from relay_app.ui.checkin.forum_chooser import ForumChooser
 from relay_app.ui.checkin.walk_in import WalkInDialog
 from relay_app.ui.icons import icon
@@ -96,6 +99,11 @@ class CheckInDesk(QWidget):
         self.walk_in_button.clicked.connect(self.walk_in)
         self.export_button = QPushButton(icon("export"), "")
         self.export_button.clicked.connect(lambda: self.export_attendance())
+        self.documents = DeskDocuments(self, services, lambda message: self.toast.show_message(message))
+        self.badges_button = QPushButton("")
+        self.badges_button.clicked.connect(lambda: self._with_forum(self.documents.print_badges))
+        self.lists_button = QPushButton("")
+        self.lists_button.clicked.connect(lambda: self._with_forum(self.documents.export_list))
         self.toast = Toast()
 
         top = QHBoxLayout()
@@ -112,6 +120,8 @@ class CheckInDesk(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.walk_in_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.badges_button)
+        buttons.addWidget(self.lists_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -141,12 +151,21 @@ class CheckInDesk(QWidget):
         selected = self.selected_id() if keep_selection else None
         forum_id = self.forum_id()
         rows = [] if forum_id is None else self._service.attendees(forum_id, self.search.text())
+        if not rows and forum_id is not None and is_badge_payload(self.search.text()):
+            scanned = self._scanned_attendee()  # a badge's code: show whose it is
+            rows = [scanned] if scanned is not None and scanned.forum_id == forum_id else []
         self.model.set_rows(rows)
         if not (selected is not None and self.select(selected)) and rows:
             self.table.selectRow(0)  # Enter checks in the best match without reaching for arrows
         if counts:
             self._counts = None if forum_id is None else self._service.counts(forum_id)
-            self._update_counter()
+            self.badges_button.setText(_("Badges…"))
+        self.badges_button.setToolTip(_("Print name badges with a QR code to scan at the door"))
+        self.lists_button.setText(_("Lists…"))
+        self.lists_button.setToolTip(
+            _("Participant list, attendance sheet, counts or travel-support requests as PDF, CSV or XLSX")
+        )
+        self._update_counter()
         self._update_buttons()
 
     def selected_id(self) -> str | None:
@@ -238,6 +257,8 @@ class CheckInDesk(QWidget):
         self.undo_button.setEnabled(bool(self._checked_here))
         self.walk_in_button.setEnabled(has_forum)
         self.export_button.setEnabled(has_forum)
+        self.badges_button.setEnabled(has_forum)
+        self.lists_button.setEnabled(has_forum)
 
     # -- checking in ------------------------------------------------------------------------------
 
@@ -246,12 +267,43 @@ class CheckInDesk(QWidget):
         if person is None:
             self.toast.show_message(_("Nobody is selected: type a few letters of a name."))
             return None
+        return self._check_in(person)
+
+    def check_in_scanned(self) -> Operation | None:
+        """The search box holds a badge's code (a scanner typed it): check its owner in.
+
+        Never by searching: the code stands for one registration or for nobody.
+        """
+        person = self._scanned_attendee()
+        if person is None:
+            QApplication.beep()
+            self.toast.show_message(
+                _("Badge {code} is not known on this computer: sync, or find the person by name.")
+                .format(code=self.search.text().strip())
+            )
+            self.search.selectAll()
+            return None
+        if person.forum_id != self.forum_id():
+            QApplication.beep()
+            self.toast.show_message(
+                _("{name}'s badge is for another forum: not checked in.").format(name=person.name)
+            )
+            self.search.selectAll()
+            return None
+        return self._check_in(person)
+
+    def _scanned_attendee(self) -> Attendee | None:
+        registration_id = registration_for_scan(self._services.database, self.search.text())
+        return None if registration_id is None else self._service.attendee(registration_id)
+
+    def _check_in(self, person: Attendee) -> Operation | None:
         if person.checked_in_at is not None:
             self.toast.show_message(
                 _("{name} is already checked in ({time}).").format(
                     name=person.name, time=format_datetime(person.checked_in_at, "short")
                 )
             )
+            self.search.selectAll()  # a second scan of the same badge: ready for the next one
             return None
         service = self._service
 
@@ -296,6 +348,8 @@ class CheckInDesk(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.refresh(counts=True)
+        QApplication.beep()  # a refused scan must be noticed at a busy door
+        self.search.selectAll()
         self.toast.show_message(_("Not checked in: {reason}").format(reason=str(error)))
 
     # -- walk-ins and export ----------------------------------------------------------------------
@@ -364,6 +418,11 @@ class CheckInDesk(QWidget):
             .run()
         )
 
+    def _with_forum(self, action: Callable[[str], object]) -> None:
+        forum_id = self.forum_id()
+        if forum_id is not None:
+            action(forum_id)
+
     # -- keyboard ---------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -393,6 +452,8 @@ class CheckInDesk(QWidget):
         if modifiers != Qt.KeyboardModifier.NoModifier or watched is self.forum:
             return None
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if watched is self.search and is_badge_payload(self.search.text()):
+                return self.check_in_scanned
             return self.check_in_selected
         if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             return lambda: self._move_selection(1 if key == Qt.Key.Key_Down else -1)
@@ -438,5 +499,11 @@ class CheckInDesk(QWidget):
         self.export_button.setText(_("Export attendance…"))
         self.export_button.setToolTip(
             _("Write this forum's registrations and check-ins to a CSV or XLSX file (Ctrl+E)")
+        )
+        self.badges_button.setText(_("Badges…"))
+        self.badges_button.setToolTip(_("Print name badges with a QR code to scan at the door"))
+        self.lists_button.setText(_("Lists…"))
+        self.lists_button.setToolTip(
+            _("Participant list, attendance sheet, counts or travel-support requests as PDF, CSV or XLSX")
         )
         self._update_counter()
