@@ -5,6 +5,11 @@ it, field names, the text rule on the sent values, three-way merge, validation o
 record with the client's own form validator, write permission on the result. Rejected changes write
 nothing; the others in the batch are still applied (see docs/sync-protocol.md, "Push").
 
+A check-in (protocol 3, an append-only kind) is stored once: a change for a scan the server
+already holds, whatever device sends it, is answered `applied` with the held version and writes
+nothing (the scan's id is its idempotency key); a delete of one is refused. So check-ins never
+meet the three-way merge and are never a conflict.
+
 Each stored version also records whether the answer told the writing device everything needed to
 hold it (`writer_informed`): then pull may send that device its own change back without values.
 
@@ -33,6 +38,7 @@ from relay_app.forms.errors import INVALID_REFERENCE, UNKNOWN_FIELD
 from relay_app.forms.hygiene import shown
 from relay_app.i18n import _
 from relay_app.sync.wire import (
+    APPEND_ONLY_KINDS,
     DELETED_FIELD,
     Applied,
     Change,
@@ -66,6 +72,8 @@ NEVER_HELD = 0
 MAX_SEQ = 2**63 - 1
 # The code of a change the server failed to store, alone in its batch; the device sends it again.
 NOT_STORED = "not_stored"
+# The code refusing a change to a record of an append-only kind (a check-in) once it is stored.
+APPEND_ONLY = "append_only"
 
 logger = logging.getLogger("relay_central")
 
@@ -227,6 +235,12 @@ class _Batch:
         record = self.store.record(change.kind, change.id)
         if record is not None and (refusal := self._refusal(change, record, None)) is not None:
             return refusal
+        if change.kind in APPEND_ONLY_KINDS:
+            if change.op == "delete":
+                return self._append_only(change)
+            if record is not None:  # the same scan again: it is recorded already
+                return Applied(seq=change.seq, kind=change.kind, id=change.id,
+                               version=record.version)
         if change.op == "delete":
             return self._delete(change, record)
         form = form_for(change.kind)
@@ -271,12 +285,17 @@ class _Batch:
         """`scope.may_write`, with forum and owner regions read from the batch (earlier changes
         included): the answer refusing the change, or None when the relay may make it."""
         if before is not None:
-            region = self._region(before.kind, before.values, fallback=before.region)
+            if before.kind == scope.CHECKINS:
+                region = self.store.forum_region(before.forum_id)
+            else:
+                region = self._region(before.kind, before.values, fallback=before.region)
             if region not in self.actor.regions:
                 return self._forbidden(change)
         if after is not None:
             if change.kind == scope.ATTACHMENTS and self.store.owner(after) is None:
                 return self._unknown_owner(change)
+            if change.kind == scope.CHECKINS and self.store.registration(after) is None:
+                return self._unknown_registration(change)
             if self._region(change.kind, after) not in self.actor.regions:
                 return self._forbidden(change)
         return None
@@ -291,7 +310,14 @@ class _Batch:
             # so that the relays of that region can still remove it.
             owner = self.store.owner(values)
             return owner.region if owner is not None else fallback
+        if kind == scope.CHECKINS:
+            return self.store.forum_region(self._checkin_forum(values))
         return scope.own_region(values)
+
+    def _checkin_forum(self, values: Mapping[str, Any]) -> str | None:
+        """The forum of a check-in's registration, as held now (earlier changes included)."""
+        registration = self.store.registration(values)
+        return scope.forum_of(registration.values) if registration is not None else None
 
     def _write(
         self,
@@ -373,6 +399,8 @@ class _Batch:
     ) -> int:
         if kind == scope.REGISTRATIONS:
             region, forum_id = None, scope.forum_of(values)
+        elif kind == scope.CHECKINS:
+            region, forum_id = None, self._checkin_forum(values)
         else:
             fallback = record.region if record is not None else None
             region, forum_id = self._region(kind, values, fallback=fallback), None
@@ -380,6 +408,7 @@ class _Batch:
         # leave the old one's relays (as does a registration moved to another region's forum).
         moved = kind == scope.FORUMS and record is not None and record.region != region
         left = self._region_left(kind, record, region, forum_id)
+        forum_before = scope.forum_of(record.values) if record is not None else None
         stored = self.store.store(
             kind, record_id, values, deleted=deleted, region=region, forum_id=forum_id,
             writer_informed=informed,
@@ -389,6 +418,10 @@ class _Batch:
             scope_exits.forum_left(self.store.session, record_id, left)
         elif kind == scope.REGISTRATIONS:
             scope_exits.registration_left(self.store.session, record_id, left)
+            if record is not None and forum_id != forum_before:
+                # Its scans follow it to its new forum (and leave the old region's relays).
+                scans = self.store.move_checkins(record_id, forum_before, forum_id)
+                scope_exits.checkins_left(self.store.session, scans, left)
         return stored.version
 
     def _region_left(
@@ -421,9 +454,41 @@ class _Batch:
             ],
         )
 
+    def _unknown_registration(self, change: Change) -> Rejected:
+        """A check-in that arrived before its registration: the client sends it again later."""
+        return _rejected(
+            change,
+            [
+                FieldErrorBody(
+                    field=scope.REGISTRATION_FIELD,
+                    code=INVALID_REFERENCE,
+                    message=_(
+                        "The registration this check-in belongs to is not on the server yet; "
+                        "the check-in will be sent again at a later sync."
+                    ),
+                )
+            ],
+        )
+
+    def _append_only(self, change: Change) -> Rejected:
+        return _rejected(
+            change,
+            [
+                FieldErrorBody(
+                    field="",
+                    code=APPEND_ONLY,
+                    message=_(
+                        "A check-in is never changed or removed once made; undo it with a "
+                        "cancelling scan."
+                    ),
+                )
+            ],
+        )
+
     def _forbidden(self, change: Change) -> Rejected:
         field = {
             scope.REGISTRATIONS: scope.FORUM_FIELD,
+            scope.CHECKINS: scope.REGISTRATION_FIELD,
             scope.ATTACHMENTS: scope.OWNER_ID_FIELD,
         }.get(change.kind, scope.REGION_FIELD)
         return _rejected(

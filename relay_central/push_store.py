@@ -124,6 +124,11 @@ class BatchStore:
         forum = self.record(scope.FORUMS, forum_id)
         return forum.region if forum is not None else None
 
+    def registration(self, values: Mapping[str, Any]) -> StoredRecord | None:
+        """The registration a check-in names, as held now (tombstones included)."""
+        registration = scope.registration_of(values)
+        return self.record(scope.REGISTRATIONS, registration) if registration is not None else None
+
     def owner(self, values: Mapping[str, Any]) -> StoredRecord | None:
         """The partner or practice an attachment belongs to, as held now (tombstones included)."""
         owner = scope.owner_of(values)
@@ -193,22 +198,50 @@ class BatchStore:
         return record
 
     def resend_registrations(self, forum_id: str) -> None:
-        """Move every registration of the forum to the end of the feed, keeping their order."""
+        """Move every registration (and check-in) of the forum to the end of the feed, keeping
+        their order."""
         rows = self.session.execute(
             select(*_RECORD_COLUMNS).where(
-                _RECORDS.c.kind == scope.REGISTRATIONS, _RECORDS.c.forum_id == forum_id
+                _RECORDS.c.kind.in_(scope.FORUM_SCOPED), _RECORDS.c.forum_id == forum_id
             )
         )
         for row in rows:
             self._records.setdefault((row.kind, row.id), _stored_record(row))
-        registrations = [
+        self._resend(
             record
             for (kind, _id), record in self._records.items()
-            if kind == scope.REGISTRATIONS and record is not None and record.forum_id == forum_id
+            if kind in scope.FORUM_SCOPED and record is not None and record.forum_id == forum_id
+        )
+
+    def move_checkins(
+        self, registration_id: str, old_forum: str | None, new_forum: str | None
+    ) -> list[str]:
+        """The check-ins of a registration now in another forum: they follow it, and go out
+        again at the end of the feed. They are found among the old forum's check-ins (a rare
+        move: no index on the registration inside the stored values is needed for it)."""
+        if old_forum is not None:
+            rows = self.session.execute(
+                select(*_RECORD_COLUMNS).where(
+                    _RECORDS.c.kind == scope.CHECKINS, _RECORDS.c.forum_id == old_forum
+                )
+            )
+            for row in rows:
+                self._records.setdefault((row.kind, row.id), _stored_record(row))
+        scans = [
+            record
+            for (kind, _id), record in self._records.items()
+            if kind == scope.CHECKINS and record is not None
+            and scope.registration_of(record.values) == registration_id
         ]
-        for registration in sorted(registrations, key=StoredRecord.feed_order):
-            registration.batch_seq = self._next_batch_seq()
-            self._moved.add((registration.kind, registration.id))
+        for scan in scans:
+            scan.forum_id = new_forum
+        self._resend(scans)
+        return [scan.id for scan in scans]
+
+    def _resend(self, records: Iterable[StoredRecord]) -> None:
+        for record in sorted(records, key=StoredRecord.feed_order):
+            record.batch_seq = self._next_batch_seq()
+            self._moved.add((record.kind, record.id))
 
     def write(self) -> None:
         """Everything the batch decided, in one statement per table."""
@@ -233,7 +266,8 @@ class BatchStore:
                     _RECORDS.c.kind == bindparam("key_kind"), _RECORDS.c.id == bindparam("key_id")
                 ),
                 [
-                    {"key_kind": r.kind, "key_id": r.id, "change_seq": _feed_seq(r, first_seq)}
+                    {"key_kind": r.kind, "key_id": r.id, "change_seq": _feed_seq(r, first_seq),
+                     "forum_id": r.forum_id}
                     for r in moved
                     if r is not None
                 ],
@@ -292,6 +326,10 @@ class BatchStore:
                 owner = scope.owner_of(without_nul(change.fields))
                 if owner is not None:
                     wanted[owner] = None
+            elif change.kind == scope.CHECKINS:
+                registration = scope.registration_of(without_nul(change.fields))
+                if registration is not None:
+                    wanted[(scope.REGISTRATIONS, registration)] = None
         self._load_records(wanted)
         # The stored forum of each registration, often not named by the batch (a change of the
         # name alone): its region decides whether the relay may change the registration.

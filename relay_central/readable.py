@@ -1,8 +1,9 @@
 """What a device may read of the server's records, and how one record goes out on the wire.
 
 Pull and `sync/records` share this filter, so that asking for a record by its key never shows
-more than the change feed would: registrations only of the relay's forums, and no file links for
-a protocol-1 client (it does not know the kind). Pull also sends a removal, without values, for a
+more than the change feed would: registrations and check-ins only of the relay's forums, no file
+links for a protocol-1 client and no check-ins for a protocol-1 or 2 client (they do not know
+those kinds). Pull also sends a removal, without values, for a
 registration that left one of the relay's regions.
 """
 
@@ -14,7 +15,7 @@ from typing import Any, Final, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from relay_app.sync.wire import ATTACHMENTS_SINCE, PullItem
+from relay_app.sync.wire import ATTACHMENTS_SINCE, CHECKINS_SINCE, PullItem
 from relay_central import scope
 from relay_central.auth import Actor
 from relay_central.models import Record, ScopeExit
@@ -57,21 +58,24 @@ def feed_records(
 
 
 def _in_scope(forum: type[Record], actor: Actor) -> ColumnElement[bool]:
-    return or_(Record.kind != scope.REGISTRATIONS, forum.region.in_(sorted(actor.regions)))
+    return or_(Record.kind.not_in(scope.FORUM_SCOPED), forum.region.in_(sorted(actor.regions)))
 
 
 def _joined(query: Select[_Row], forum: type[Record], protocol: int) -> Select[_Row]:
-    """`query` with each registration's forum joined, and without the kinds `protocol` lacks."""
+    """`query` with the forum of each registration and check-in joined, and without the kinds
+    `protocol` lacks."""
     query = query.outerjoin(
         forum,
         and_(
-            Record.kind == scope.REGISTRATIONS,
+            Record.kind.in_(scope.FORUM_SCOPED),
             forum.kind == scope.FORUMS,
             forum.id == Record.forum_id,
         ),
     )
     if protocol < ATTACHMENTS_SINCE:
         query = query.where(Record.kind != scope.ATTACHMENTS)
+    if protocol < CHECKINS_SINCE:
+        query = query.where(Record.kind != scope.CHECKINS)
     return query
 
 

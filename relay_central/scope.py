@@ -3,7 +3,8 @@
 The region of a partner, practice or forum is its `region` field (or, when empty, the region of
 its `country`); the region of a registration is the region of its forum as the server holds it;
 the region of an attachment (a file's link, protocol 2) is the region of its owner, a partner or a
-practice, as the server holds it. Everything but registrations is readable by every relay.
+practice, as the server holds it; the region of a check-in (protocol 3) is the region of its
+registration's forum. Everything but registrations and check-ins is readable by every relay.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ FORUM_FIELD = "forum_id"
 REGISTRATIONS = "registrations"
 FORUMS = "forums"
 ATTACHMENTS = "attachments"
+CHECKINS = "checkins"
+REGISTRATION_FIELD = "registration_id"
+# Kinds read only by the relays of their forum's region: the server keeps that forum in the
+# record's `forum_id` column (a check-in's is its registration's forum).
+FORUM_SCOPED = (REGISTRATIONS, CHECKINS)
 OWNER_KIND_FIELD = "owner_kind"
 OWNER_ID_FIELD = "owner_id"
 # The kinds whose records may own files: partners and practices.
@@ -43,6 +49,23 @@ def own_region(values: Mapping[str, Any]) -> str | None:
 def forum_of(values: Mapping[str, Any]) -> str | None:
     forum = values.get(FORUM_FIELD)
     return forum if isinstance(forum, str) and forum else None
+
+
+def registration_of(values: Mapping[str, Any]) -> str | None:
+    """The registration a check-in is a scan of."""
+    registration = values.get(REGISTRATION_FIELD)
+    return registration if isinstance(registration, str) and registration else None
+
+
+def registration_forum(session: Session, values: Mapping[str, Any]) -> str | None:
+    """The forum of a check-in's registration as the server holds it, else None."""
+    registration = registration_of(values)
+    if registration is None:
+        return None
+    stored = session.scalar(
+        select(Record.forum_id).where(Record.kind == REGISTRATIONS, Record.id == registration)
+    )
+    return stored if isinstance(stored, str) and stored else None
 
 
 def owner_of(values: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -81,6 +104,8 @@ def region_of(session: Session, kind: str, values: Mapping[str, Any]) -> str | N
         return forum_region(session, forum_of(values))
     if kind == ATTACHMENTS:
         return owner_region(session, values)
+    if kind == CHECKINS:
+        return forum_region(session, registration_forum(session, values))
     return own_region(values)
 
 

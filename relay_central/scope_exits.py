@@ -18,23 +18,34 @@ from relay_central.models import Record, ScopeExit, UTCDateTime, utc_now
 
 
 def forum_left(session: Session, forum_id: str, region: str | None) -> None:
-    """Every registration the server holds for the forum has left `region`."""
+    """Every registration and check-in the server holds for the forum has left `region`."""
     if region is not None:
-        _note(session, region, select(Record.id).where(
-            Record.kind == scope.REGISTRATIONS, Record.forum_id == forum_id
-        ))
+        for kind in scope.FORUM_SCOPED:
+            _note(session, kind, region, select(Record.id).where(
+                Record.kind == kind, Record.forum_id == forum_id
+            ))
 
 
 def registration_left(session: Session, record_id: str, region: str | None) -> None:
     if region is not None:
-        _note(session, region, select(literal(record_id)))
+        _note(session, scope.REGISTRATIONS, region, select(literal(record_id)))
 
 
-def _note(session: Session, region: str, ids: Select[tuple[str]]) -> None:
+def checkins_left(session: Session, scan_ids: list[str], region: str | None) -> None:
+    """The check-ins of a registration that left `region` (they follow it to its new forum)."""
+    if region is None:
+        return
+    for start in range(0, len(scan_ids), 400):
+        _note(session, scope.CHECKINS, region, select(Record.id).where(
+            Record.kind == scope.CHECKINS, Record.id.in_(scan_ids[start:start + 400])
+        ))
+
+
+def _note(session: Session, kind: str, region: str, ids: Select[tuple[str]]) -> None:
     # Delete, then insert: the same two statements on both engines (no dialect's "on conflict").
     session.execute(
         delete(ScopeExit).where(
-            ScopeExit.kind == scope.REGISTRATIONS, ScopeExit.region == region,
+            ScopeExit.kind == kind, ScopeExit.region == region,
             ScopeExit.id.in_(ids),
         )
     )
@@ -43,7 +54,7 @@ def _note(session: Session, region: str, ids: Select[tuple[str]]) -> None:
         insert(ScopeExit).from_select(
             ["kind", "id", "region", "created_at"],
             select(
-                literal(scope.REGISTRATIONS),
+                literal(kind),
                 leaving.c[0],
                 literal(region),
                 literal(utc_now(), UTCDateTime()),

@@ -26,7 +26,7 @@ class Settings:
     port: int = 8470
     # Protocol versions this server speaks (see relay_app.sync.wire.PROTOCOL_VERSION).
     protocol_min: int = 1
-    protocol_max: int = 2
+    protocol_max: int = 3
     # Tombstones and replay answers are kept at least this long: the longest time a relay may stay
     # offline and still sync incrementally.
     retention_days: int = 180

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from relay_app import codelists
-from relay_app.forms import FILE_KIND, KINDS, form_for
+from relay_app.forms import CHECKIN_KIND, FILE_KIND, KINDS, form_for
 from relay_app.forms.fields import Field, FieldType, YearsFromNow
 from relay_app.forms.relevance import AllSet, AnySet, Condition, Equals, IsSet
 
@@ -121,7 +121,7 @@ def _rules(field: Field) -> str:
 
 def render() -> str:
     parts = [HEADER]
-    for kind in (*KINDS, FILE_KIND):
+    for kind in (*KINDS, FILE_KIND, CHECKIN_KIND):
         form = form_for(kind)
         parts.append(f"\n## {kind}\n\n| field | type | label | rules |\n|---|---|---|---|\n")
         for field in form.fields:

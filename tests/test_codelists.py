@@ -66,6 +66,7 @@ EXPECTED_CODES = {
     "partner_statuses": ("active", "inactive"),
     "file_owners": ("partners", "practices"),
     "file_roles": ("logo", "poster", "photo"),
+    "checkin_directions": ("entry", "exit", "cancel"),
 }
 
 M49 = {

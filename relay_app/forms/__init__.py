@@ -24,6 +24,8 @@ from relay_app.forms.validation import METADATA_KEYS
 KINDS: tuple[str, ...] = ("partners", "practices", "forums", "registrations")
 # The files linked to partners and practices: synced like records, but not a kind people list.
 FILE_KIND = "attachments"
+# A forum desk's scans (protocol 3): an append-only log, synced, read through the desk only.
+CHECKIN_KIND = "checkins"
 
 
 def form_for(kind: str) -> Form:
@@ -31,11 +33,12 @@ def form_for(kind: str) -> Form:
     try:
         return FORMS[kind]
     except KeyError:
-        known = ", ".join((*KINDS, FILE_KIND))
+        known = ", ".join((*KINDS, FILE_KIND, CHECKIN_KIND))
         raise KeyError(f"Unknown record kind {kind!r}; known kinds: {known}") from None
 
 
 __all__ = [
+    "CHECKIN_KIND",
     "ERROR_CODES",
     "FILE_KIND",
     "KINDS",

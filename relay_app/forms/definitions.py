@@ -4,8 +4,10 @@ the wire schema, CSV/XLSX column headers and the central platform all use them."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from relay_app import codelists
 from relay_app.forms.fields import Field, YearsFromNow
 from relay_app.forms.fields import FieldType as T
 from relay_app.forms.form import Form
@@ -49,6 +51,13 @@ def _registration_summary(values: Mapping[str, Any]) -> str:
     if first and last:
         return _("{first_name} {last_name}").format(first_name=first, last_name=last)
     return _or_untitled(first or last)
+
+
+def _checkin_summary(values: Mapping[str, Any]) -> str:
+    scanned = values.get("scanned_at")
+    when = scanned.isoformat(sep=" ", timespec="minutes") if isinstance(scanned, datetime) else ""
+    direction = codelists.get("checkin_directions").label(_text(values, "direction"))
+    return _("{direction} at {time}").format(direction=direction, time=when)
 
 
 def _file_summary(values: Mapping[str, Any]) -> str:
@@ -228,6 +237,14 @@ REGISTRATIONS = Form(
             "checked_in_by", T.TEXT, N_("Checked in by"), max_length=100,
             relevant=IsSet("checked_in_at"),
         ),
+        # Synced, unlike a record's local creation time: every desk serves the waiting list in
+        # the same order. Filled in when the registration is made.
+        Field(
+            "registered_at", T.DATETIME, N_("Registered at"),
+            help=N_("When the registration was made: the waiting list is served in this order."),
+        ),
+        # Set only on the tombstone of a registration merged into another: the one kept.
+        Field("merged_into", T.REFERENCE, N_("Merged into"), reference="registrations"),
     ),
     summarize=_registration_summary,
 )
@@ -254,6 +271,40 @@ ATTACHMENTS = Form(
     rules=(ContentHash(), MediaType()),
 )
 
+# One scan at a forum's door (protocol 3). A check-in is never edited once made: the log only
+# grows, so merging two desks' logs is their union and never a conflict. "Checked in" and the
+# head-counts are derived from it (see relay_app.services.checkin).
+CHECKINS = Form(
+    kind="checkins",
+    label=N_("Check-ins"),
+    fields=(
+        Field(
+            "registration_id", T.REFERENCE, N_("Registration"), required=True,
+            reference="registrations",
+        ),
+        Field(
+            "device_id", T.TEXT, N_("Device"), required=True, max_length=64,
+            help=N_("The installation of Relay that recorded the scan."),
+        ),
+        Field("device_name", T.TEXT, N_("Desk"), max_length=100),
+        Field("scanned_at", T.DATETIME, N_("Scanned at"), required=True),
+        Field(
+            "direction", T.CHOICE, N_("Direction"), required=True,
+            codelist="checkin_directions",
+        ),
+        Field(
+            "cancels", T.REFERENCE, N_("Cancelled scan"), reference="checkins",
+            relevant=Equals("direction", "cancel"), required_if=Equals("direction", "cancel"),
+        ),
+        Field(
+            "offline", T.BOOLEAN, N_("Made offline"), default=False,
+            help=N_("The desk had not reached the central server recently when it scanned."),
+        ),
+    ),
+    summarize=_checkin_summary,
+)
+
 FORMS: Mapping[str, Form] = {
-    form.kind: form for form in (PARTNERS, PRACTICES, FORUMS, REGISTRATIONS, ATTACHMENTS)
+    form.kind: form
+    for form in (PARTNERS, PRACTICES, FORUMS, REGISTRATIONS, ATTACHMENTS, CHECKINS)
 }

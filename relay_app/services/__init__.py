@@ -8,6 +8,7 @@ from types import TracebackType
 from relay_app.config import Paths
 from relay_app.forms import KINDS
 from relay_app.services.checkin import CheckInService
+from relay_app.services.duplicates import DuplicateService
 from relay_app.services.errors import UnknownKind
 from relay_app.services.importing import ImportReport, Progress, import_rows
 from relay_app.services.records import RecordService, RecordView
@@ -38,6 +39,7 @@ class Services:
         self.check_ins = CheckInService(
             database, self._records["registrations"], self._records["forums"]
         )
+        self.duplicates = DuplicateService(database, self._records["registrations"])
         self.device_id = ensure_device(database)
 
     def records(self, kind: str) -> RecordService:

@@ -20,6 +20,7 @@ from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change
 from relay_app.services.record_files import ROLES_BY_KIND, remove_links_of, restore_links_of
+from relay_app.services.waiting_list import WriteRules, rules_for
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, SyncedRecord
 from relay_app.store.search import match_expression, restrict_to_matches
@@ -112,6 +113,11 @@ class RecordService:
         self.model: type[SyncedRecord] = RECORD_MODELS[kind]
         self._fields = self.form.field_names()
         self._device: str | None = None
+
+    @property
+    def _rules(self) -> WriteRules:
+        """Rules across records (a forum's capacity and waiting list), run inside each write."""
+        return rules_for(self.kind)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -225,12 +231,14 @@ class RecordService:
             now = utc_now()
             for record_id in wanted:
                 row = rows[record_id]
+                values_before = self._values(row)
                 row.deleted = True
                 row.deleted_at = now
                 row.updated_at = now
                 record_change(session, self.kind, row.id, "delete")
                 if self.kind in FILE_OWNERS:
                     remove_links_of(session, self.kind, row.id, now)
+                self._rules.after_write(session, row, values_before)
         return DeletedRecords(self.kind, before)
 
     def restore(self, record_id: str) -> RecordView:
@@ -259,6 +267,7 @@ class RecordService:
         filled = [name for name in self._fields if getattr(row, name) not in (None, [], "")]
         row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(filled))
         record_change(session, self.kind, row.id, "upsert", row.dirty_fields)
+        self._rules.on_restore(session, row)
 
     def _rows(
         self, session: Session, record_ids: Sequence[str], *, include_deleted: bool
@@ -386,6 +395,7 @@ class RecordService:
                 [FieldError(field="id", code="duplicate_id",
                             message=_("A record with this id already exists."), params={})]
             )
+        cleaned = self._rules.on_insert(session, cleaned)
         now = utc_now()
         changed = [name for name in self._fields if cleaned.get(name) not in (None, [], "")]
         row = self.model(
@@ -414,9 +424,15 @@ class RecordService:
         changed = [name for name in self._fields if getattr(row, name) != cleaned.get(name)]
         if not changed:
             return []
+        cleaned = self._rules.on_update(session, row, cleaned)
+        before = self._values(row)
         for name in changed:
             setattr(row, name, cleaned.get(name))
         row.updated_at = utc_now()
         row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(changed))
         record_change(session, self.kind, row.id, "upsert", changed, seq=seq)
+        self._rules.after_write(session, row, before)
         return changed
+
+    def _values(self, row: SyncedRecord) -> dict[str, Any]:
+        return {name: getattr(row, name) for name in self._fields}

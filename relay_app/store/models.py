@@ -123,6 +123,9 @@ class Registration(SyncedRecord, Base):
     status: Mapped[str] = mapped_column(String(20), default="registered", index=True)
     checked_in_at: Mapped[datetime | None]
     checked_in_by: Mapped[str | None] = mapped_column(String(100))
+    registered_at: Mapped[datetime | None]
+    # Set on the tombstone of a registration merged into another one: the one that was kept.
+    merged_into: Mapped[str | None] = mapped_column(String(36))
 
 
 class Attachment(SyncedRecord, Base):
@@ -141,6 +144,24 @@ class Attachment(SyncedRecord, Base):
     caption: Mapped[str | None] = mapped_column(Text)
     # Order among the owner's files of one role (synced); None sorts after, by creation time.
     position: Mapped[int | None] = mapped_column(Integer)
+
+
+class CheckIn(SyncedRecord, Base):
+    """One scan at a forum's door: an entry, an exit, or the cancelling of an earlier scan.
+
+    Written once and never edited (append-only): ``id`` is the scan's random idempotency key, and
+    "checked in" is derived from the log (relay_app.services.checkin).
+    """
+
+    __tablename__ = "checkins"
+
+    registration_id: Mapped[str] = mapped_column(String(36), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    device_name: Mapped[str | None] = mapped_column(String(100))
+    scanned_at: Mapped[datetime]
+    direction: Mapped[str] = mapped_column(String(10))  # entry, exit, cancel
+    cancels: Mapped[str | None] = mapped_column(String(36))
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PendingChange(Base):
@@ -196,8 +217,11 @@ RECORD_MODELS: dict[str, type[SyncedRecord]] = {
     "forums": Forum,
     "registrations": Registration,
 }
-# Everything the sync engine carries: the records people list, and the files linked to them.
-SYNCED_MODELS: dict[str, type[SyncedRecord]] = {**RECORD_MODELS, "attachments": Attachment}
+# Everything the sync engine carries: the records people list, the files linked to them, and the
+# check-in log of forums (protocol 3).
+SYNCED_MODELS: dict[str, type[SyncedRecord]] = {
+    **RECORD_MODELS, "attachments": Attachment, "checkins": CheckIn
+}
 
 
 class SyncConflict(Base):
@@ -266,6 +290,20 @@ class AttachmentUpload(Base):
     location: Mapped[str | None] = mapped_column(String(300))
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class MergeTombstoneDue(Base):
+    """A registration merged away whose deletion waits until its ``merged_into`` is on the server.
+
+    A delete carries no values on the wire, so the pointer travels first as an ordinary edit and
+    the delete follows once that edit has left the outbox (see ``services.duplicates``).
+    """
+
+    __tablename__ = "merge_tombstones_due"
+
+    registration_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kept_id: Mapped[str] = mapped_column(String(36))
+    merged_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class RecordToFetch(Base):

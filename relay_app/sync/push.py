@@ -30,9 +30,9 @@ from relay_app.sync.wire import (
     Rejected,
 )
 
-# Records others refer to go first, so a forum reaches the server before its registrations and
-# a partner or practice before the links to its files.
-KIND_ORDER = ("partners", "forums", "practices", "registrations", "attachments")
+# Records others refer to go first, so a forum reaches the server before its registrations, a
+# registration before its check-ins, and a partner or practice before the links to its files.
+KIND_ORDER = ("partners", "forums", "practices", "registrations", "checkins", "attachments")
 REJECTED_BACKOFF = timedelta(minutes=1)
 REJECTED_BACKOFF_MAX = timedelta(hours=12)
 

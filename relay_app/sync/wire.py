@@ -11,10 +11,13 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-PROTOCOL_VERSION: Final = 2
+PROTOCOL_VERSION: Final = 3
 # Protocol 2 adds the "attachments" kind (a file's link to its record syncs like a record) and
 # pull items without values for versions the asking device wrote itself (see PullItem).
 ATTACHMENTS_SINCE: Final = 2
+# Protocol 3 adds the "checkins" kind: a forum desk's scans, an append-only log whose records are
+# never edited once made, so merging two desks' logs is their union, never a conflict.
+CHECKINS_SINCE: Final = 3
 PROTOCOL_HEADER: Final = "Relay-Protocol"
 API_PREFIX: Final = "/api/v1"
 # Lists in requests are bounded here, in the schema, so that an over-long one is refused by its
@@ -25,10 +28,14 @@ MAX_RECORD_KEYS: Final = 500
 # A rejected change lists at most this many problems (the others are counted, not listed).
 MAX_REJECTED_ERRORS: Final = 10
 
-RecordKind = Literal["partners", "practices", "forums", "registrations", "attachments"]
+RecordKind = Literal[
+    "partners", "practices", "forums", "registrations", "attachments", "checkins"
+]
 RECORD_KINDS: Final[tuple[str, ...]] = (
-    "partners", "practices", "forums", "registrations", "attachments"
+    "partners", "practices", "forums", "registrations", "attachments", "checkins"
 )
+# Kinds whose records are written once and never changed or deleted afterwards.
+APPEND_ONLY_KINDS: Final = frozenset({"checkins"})
 ChangeOp = Literal["upsert", "delete"]
 
 # The pseudo-field a conflict names when one side deleted the record and the other edited it.

@@ -19,7 +19,7 @@ def test_meta_is_one_small_answer_with_protocol_range_time_and_latest_cursor(
     answer = device.get("/api/v1/sync/meta")
     assert answer.status_code == 200
     meta = MetaResponse.model_validate(answer.json())
-    assert (meta.protocol.min, meta.protocol.max) == (1, 2)
+    assert (meta.protocol.min, meta.protocol.max) == (1, 3)
     assert abs(datetime.now(UTC) - meta.server_time) < timedelta(minutes=1)
     assert len(answer.content) < 1024
     assert meta.device_last_seq == 0  # nothing answered for this device yet
@@ -44,23 +44,23 @@ def test_meta_is_one_small_answer_with_protocol_range_time_and_latest_cursor(
 def test_too_old_and_too_new_clients_get_426_with_a_human_message(central: Central) -> None:
     device = central.device(["western_europe"])
     for version, code, words in (("0", "protocol_too_old", "update Relay"),
-                                 ("3", "protocol_too_new", "update the server")):
+                                 ("4", "protocol_too_new", "update the server")):
         answer = device.get("/api/v1/sync/meta", headers={"Relay-Protocol": version})
         assert answer.status_code == 426
         error = ProtocolError.model_validate(answer.json())
         assert error.error == code
         assert words in error.message
-        assert (error.supported.min, error.supported.max) == (1, 2)
+        assert (error.supported.min, error.supported.max) == (1, 3)
         assert error.client == int(version)
-        assert answer.headers["Upgrade"] == "Relay-Protocol/2"
+        assert answer.headers["Upgrade"] == "Relay-Protocol/3"
 
 
-def test_both_supported_protocols_are_served(central: Central) -> None:
+def test_every_supported_protocol_is_served(central: Central) -> None:
     device = central.device(["western_europe"])
-    for version in (1, 2):
+    for version in (1, 2, 3):
         answer = device.speaking(version).get("/api/v1/sync/meta")
         assert answer.status_code == 200, (version, answer.text)
-        assert answer.json()["protocol"] == {"min": 1, "max": 2}
+        assert answer.json()["protocol"] == {"min": 1, "max": 3}
 
 
 def test_missing_protocol_header_is_refused_before_anything_is_written(central: Central) -> None:

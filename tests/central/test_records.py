@@ -97,5 +97,5 @@ def test_records_needs_a_token_and_a_protocol(central: Central) -> None:
     body = {"keys": [{"kind": "forums", "id": record}]}
     anonymous = device.post("/api/v1/sync/records", body, headers={"Authorization": "Bearer x"})
     assert anonymous.status_code == 401
-    too_new = device.speaking(3).post("/api/v1/sync/records", body)
+    too_new = device.speaking(4).post("/api/v1/sync/records", body)
     assert too_new.status_code == 426 and too_new.json()["error"] == "protocol_too_new"

@@ -36,6 +36,8 @@ FIELD_CONTRACT = {
     "registrations": (
         "forum_id", "first_name", "last_name", "organisation", "college", "country", "email",
         "phone", "role", "travel_support", "consent", "status", "checked_in_at", "checked_in_by",
+        "registered_at",
+        "merged_into",
     ),
 }
 

@@ -1,8 +1,9 @@
-"""The check-in desk's service on a real store: check in, undo, refusals, outbox, counts, search."""
+"""The check-in desk's service on a real store: the scan log, undo, refusals, outbox, counts, search."""
 
 from __future__ import annotations
 
 import csv
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from sqlalchemy import select
 from relay_app.services import Services
 from relay_app.services.checkin import CheckInRefused, desk_name
 from relay_app.store.models import PendingChange
+from relay_app.sync.apply import apply_page
 from relay_app.sync.state import RELAY_NAME, write_state
+from relay_app.sync.wire import PullItem, PullResponse
 from tests import factories
 
 
@@ -37,9 +40,31 @@ def _register(services: Services, forum_id: str, **values: object) -> str:
     return services.records("registrations").create(factories.registration(forum_id, **values)).id
 
 
-def test_check_in_sets_time_and_name_and_goes_to_the_outbox(
+def _scans(services: Services, registration_id: str) -> list[tuple[str, str | None]]:
+    return [(scan.direction, scan.cancels) for scan in services.check_ins.scans(registration_id)]
+
+
+def _pulled_scan(services: Services, registration_id: str, desk: str, at: datetime) -> str:
+    """A scan made at another desk, written as a sync pull writes it."""
+    scan_id = str(uuid.uuid4())
+    values = {
+        "registration_id": registration_id, "device_id": str(uuid.uuid4()), "device_name": desk,
+        "scanned_at": at.isoformat(), "direction": "entry", "cancels": None, "offline": True,
+    }
+    page = PullResponse(
+        items=[PullItem(kind="checkins", id=scan_id, version=1, deleted=False, values=values,
+                        change_seq=1)],
+        next_cursor="c", has_more=False,
+    )
+    apply_page(services.database, page, snapshot=False)
+    return scan_id
+
+
+def test_check_in_appends_a_scan_and_leaves_the_registration_alone(
     services: Services, forum_id: str
 ) -> None:
+    """Tried: check in a synced registration; the registration must not change (no edit that
+    could meet another desk's edit), the log gets one entry scan with this device's id."""
     awa = _register(services, forum_id)
     _forget_outbox(services)
     before = datetime.now(UTC)
@@ -48,11 +73,17 @@ def test_check_in_sets_time_and_name_and_goes_to_the_outbox(
     assert person.checked_in_at is not None and before <= person.checked_in_at <= datetime.now(UTC)
     assert person.checked_in_by == "Relais Afrique de l'Ouest"
     stored = services.records("registrations").get(awa).values
-    assert stored["checked_in_at"] == person.checked_in_at
-    assert stored["checked_in_by"] == "Relais Afrique de l'Ouest"
-    entry = _outbox(services)[awa]
-    assert entry.op == "upsert"
-    assert set(entry.fields) == {"checked_in_at", "checked_in_by"}
+    assert stored["checked_in_at"] is None and stored["checked_in_by"] is None
+    (scan,) = services.check_ins.scans(awa)
+    assert (scan.direction, scan.device_id, scan.device_name) == (
+        "entry", services.device_id, "Relais Afrique de l'Ouest"
+    )
+    assert scan.offline  # this desk never synced
+    outbox = _outbox(services)
+    assert awa not in outbox
+    entry = outbox[scan.id]
+    assert (entry.kind, entry.op) == ("checkins", "upsert")
+    assert {"registration_id", "device_id", "scanned_at", "direction"} <= set(entry.fields)
 
 
 def test_a_second_check_in_keeps_the_first_arrival(services: Services, forum_id: str) -> None:
@@ -61,23 +92,36 @@ def test_a_second_check_in_keeps_the_first_arrival(services: Services, forum_id:
     again = services.check_ins.check_in(awa, by="Desk 2")
     assert again.checked_in_at == first.checked_in_at
     assert again.checked_in_by == "Desk 1"
+    assert _scans(services, awa) == [("entry", None)]
 
 
-def test_undo_clears_both_fields_and_syncs_the_clearing(services: Services, forum_id: str) -> None:
+def test_undo_is_a_cancelling_scan_not_an_edit(services: Services, forum_id: str) -> None:
     awa = _register(services, forum_id)
-    services.check_ins.check_in(awa, by="Desk 1")
+    person = services.check_ins.check_in(awa, by="Desk 1")
+    (entry,) = services.check_ins.scans(awa)
     _forget_outbox(services)
     person = services.check_ins.undo_check_in(awa)
     assert not person.checked_in and person.checked_in_by == ""
-    stored = services.records("registrations").get(awa).values
-    assert stored["checked_in_at"] is None and stored["checked_in_by"] is None
-    assert set(_outbox(services)[awa].fields) == {"checked_in_at", "checked_in_by"}
+    assert _scans(services, awa) == [("entry", None), ("cancel", entry.id)]
+    assert [e.kind for e in _outbox(services).values()] == ["checkins"]
+    again = services.check_ins.check_in(awa, by="Desk 1")  # admitted again after the undo
+    assert again.checked_in and len(services.check_ins.scans(awa)) == 3
+
+
+def test_an_exit_ends_the_stay(services: Services, forum_id: str) -> None:
+    awa = _register(services, forum_id)
+    services.check_ins.check_in(awa, by="Desk 1")
+    assert not services.check_ins.check_out(awa).checked_in
+    assert services.check_ins.counts(forum_id).checked_in == 0
+    assert services.check_ins.check_in(awa).checked_in  # back in: no double entry
+    assert services.check_ins.attendee(awa).double_entries == ()
 
 
 def test_undo_of_someone_not_checked_in_writes_nothing(services: Services, forum_id: str) -> None:
     awa = _register(services, forum_id)
     _forget_outbox(services)
     services.check_ins.undo_check_in(awa)
+    services.check_ins.check_out(awa)
     assert _outbox(services) == {}
 
 
@@ -93,9 +137,9 @@ def test_cancelled_and_waitlisted_are_refused_with_a_message(
     _forget_outbox(services)
     with pytest.raises(CheckInRefused, match="Jean Diouf's registration was cancelled"):
         services.check_ins.check_in(cancelled, by="Desk")
-    with pytest.raises(CheckInRefused, match="Fatou Sarr is on the waiting list"):
+    with pytest.raises(CheckInRefused, match=r"Fatou Sarr is on the waiting list \(place 1\)"):
         services.check_ins.check_in(waiting, by="Desk")
-    assert services.records("registrations").get(cancelled).values["checked_in_at"] is None
+    assert services.check_ins.scans(cancelled) == []
     assert _outbox(services) == {}
 
 
@@ -122,6 +166,44 @@ def test_counts_leave_out_cancelled_and_waitlisted(services: Services, forum_id:
     services.check_ins.undo_check_in(ids[2])
     assert services.check_ins.counts(forum_id).checked_in == 1
     assert services.check_ins.counts(other_forum).registered == 1
+
+
+def test_one_person_admitted_at_two_desks_counts_once_and_is_flagged(
+    services: Services, forum_id: str
+) -> None:
+    """Tried: admit Awa here, then receive (as a pull) the entry another laptop made for her a
+    minute later; she counts once, both scans are kept, the later one is flagged."""
+    awa = _register(services, forum_id)
+    here = services.check_ins.check_in(awa, by="Laptop A")
+    assert here.checked_in_at is not None
+    other = _pulled_scan(services, awa, "Laptop B", here.checked_in_at + timedelta(minutes=1))
+    person = services.check_ins.attendee(awa)
+    assert person.checked_in_at == here.checked_in_at and person.checked_in_by == "Laptop A"
+    (double,) = person.double_entries
+    assert (double.repeat.id, double.repeat.device_name) == (other, "Laptop B")
+    assert services.check_ins.counts(forum_id).checked_in == 1
+    assert len(services.check_ins.scans(awa)) == 2
+    # An undo cancels both entries: she is out everywhere once the cancels sync.
+    assert not services.check_ins.undo_check_in(awa).checked_in
+    assert [d for d, _c in _scans(services, awa)].count("cancel") == 2
+
+
+def test_a_forum_of_several_days_admits_once_a_day(services: Services, forum_id: str) -> None:
+    """The factory's forum lasts three days: yesterday's entry does not make Awa in today, and
+    today's entry is no double entry."""
+    awa = _register(services, forum_id)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    _pulled_scan(services, awa, "Laptop B", yesterday)
+    assert not services.check_ins.attendee(awa).checked_in
+    person = services.check_ins.check_in(awa, by="Laptop A")
+    assert person.checked_in and person.double_entries == ()
+    assert len(services.check_ins.scans(awa)) == 2
+    one_day = services.records("forums").create(
+        factories.forum(name="Journée", start_date="2026-03-10", end_date="2026-03-10")
+    ).id
+    binta = _register(services, one_day, first_name="Binta")
+    _pulled_scan(services, binta, "Laptop B", yesterday)
+    assert services.check_ins.attendee(binta).checked_in  # one day: every entry counts
 
 
 def test_search_ignores_accents_and_stays_in_the_forum(services: Services, forum_id: str) -> None:

@@ -7,6 +7,7 @@ find them. New revisions keep this test meaningful without changes here.
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 from pathlib import Path
 
@@ -207,3 +208,71 @@ def test_upgrade_to_0005_numbers_existing_files_in_their_creation_order(tmp_path
         files = RecordFileService(services.database, AttachmentStore(paths.data_dir / "f"), "dev")
         listed = files.list("practices", PRACTICE_ID, "photo")
         assert [item.id for item in listed] == ["f-early", "f-middle", "f-late"]
+
+
+def test_upgrade_to_0006_moves_check_in_times_into_the_log(tmp_path: Path) -> None:
+    """Tried: a 0005 store with a forum, a checked-in registration (synced), one never checked in
+    and a deleted one that was; after 0006, exactly one entry scan per live checked-in
+    registration, queued to sync with the next change numbers, and the desk derives from it."""
+    revision_file = Path(__file__).parents[2] / "relay_app/store/migrations/versions/0006_checkin_log.py"
+    spec = importlib.util.spec_from_file_location("revision_0006", revision_file)
+    assert spec is not None and spec.loader is not None
+    scan_id_of = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scan_id_of)
+
+    paths = resolve_paths(tmp_path)
+    upgrade_database(paths.database, paths.backups, revision="0005")
+    _fill_first_revision(paths.database)
+    forum, arrived, absent, gone = (
+        "f0f0f0f0-0000-4000-8000-000000000001", "a0a0a0a0-0000-4000-8000-000000000002",
+        "b0b0b0b0-0000-4000-8000-000000000003", "c0c0c0c0-0000-4000-8000-000000000004",
+    )
+    checked_in_at = "2026-03-10T08:15:00.000000+00:00"
+    connection = sqlite3.connect(paths.database)
+    with connection:
+        connection.execute(
+            f"INSERT INTO forums ({SYNC_COLUMNS}, name, region, start_date, end_date, capacity,"
+            " languages) VALUES (?, ?, ?, 0, 'dev', 2, '[]', 'Forum', 'sub_saharan_africa',"
+            " '2026-03-10', '2026-03-10', 50, '[]')",
+            (forum, STAMP, STAMP),
+        )
+        for registration, checked, deleted in (
+            (arrived, checked_in_at, 0), (absent, None, 0), (gone, checked_in_at, 1)
+        ):
+            connection.execute(
+                f"INSERT INTO registrations ({SYNC_COLUMNS}, forum_id, first_name, last_name,"
+                " role, travel_support, consent, status, checked_in_at, checked_in_by)"
+                " VALUES (?, ?, ?, ?, 'dev', 4, '[]', ?, 'Awa', 'Ndiaye', 'farmer', 0, 1,"
+                " 'registered', ?, ?)",
+                (registration, STAMP, STAMP, deleted, forum, checked, "Desk 1" if checked else None),
+            )
+    connection.close()
+
+    assert upgrade_database(paths.database, paths.backups, revision="0006") == "0006"
+    connection = sqlite3.connect(paths.database)
+    try:
+        scans = connection.execute(
+            "SELECT id, registration_id, device_id, device_name, scanned_at, direction, offline"
+            " FROM checkins"
+        ).fetchall()
+        queued = connection.execute(
+            "SELECT kind, record_id, seq FROM pending_changes WHERE kind = 'checkins'"
+        ).fetchall()
+        last_seq = connection.execute("SELECT last_seq FROM device_identity").fetchone()[0]
+        kept = connection.execute(
+            "SELECT checked_in_at, checked_in_by FROM registrations WHERE id = ?", (arrived,)
+        ).fetchone()
+    finally:
+        connection.close()
+    device = "b5f0a3e2-1111-4c1e-9c55-0a0b0c0d0e0f"
+    expected_id = scan_id_of.migrated_scan_id(arrived, checked_in_at)
+    assert scans == [(expected_id, arrived, device, "Desk 1", checked_in_at, "entry", 1)]
+    assert queued == [("checkins", expected_id, 2)] and last_seq == 2
+    assert kept == (checked_in_at, "Desk 1")  # kept for apps speaking older protocols
+
+    with open_services(paths) as services:
+        person = services.check_ins.attendee(arrived)
+        assert person.checked_in and person.checked_in_by == "Desk 1"
+        assert not services.check_ins.attendee(absent).checked_in
+        assert services.check_ins.counts(forum).checked_in == 1
+        assert services.status().pending_changes == 2

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,12 @@ from pytestqt.qtbot import QtBot
 
 from relay_app.i18n import set_language
 from relay_app.services import Services
+from relay_app.sync.apply import apply_page
+from relay_app.sync.wire import PullItem, PullResponse
 from relay_app.transfer import FileFormat
 from relay_app.ui.checkin import CheckInDesk
 from relay_app.ui.checkin.attendance_file import with_export_suffix
-from relay_app.ui.checkin.attendees_model import CHECKED_IN_COLUMN
+from relay_app.ui.checkin.attendees_model import CHECKED_IN_COLUMN, STATUS_COLUMN
 from relay_app.ui.main_window import MainWindow
 from tests import factories
 from tests.ui.conftest import answer_next_dialog, type_text
@@ -73,7 +77,21 @@ def _checked_in_cell(desk: CheckInDesk, registration_id: str) -> str:
 
 
 def _checked_in_at(services: Services, registration_id: str) -> object:
-    return services.records("registrations").get(registration_id).values["checked_in_at"]
+    """As the check-in log says (the registration itself is never edited by the desk)."""
+    return services.check_ins.attendee(registration_id).checked_in_at
+
+
+def _walk_in(desk: CheckInDesk, qtbot: QtBot, first_name: str, last_name: str) -> None:
+    dialog = desk.walk_in()
+    assert dialog is not None
+    editor = dialog.editor
+    qtbot.waitUntil(editor.field_input("first_name").focus.hasFocus)
+    type_text(qtbot, editor.field_input("first_name").focus, first_name)
+    editor.field_input("last_name").set_raw(last_name)
+    editor.field_input("role").set_raw("researcher")
+    editor.field_input("consent").set_raw(True)
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
 def test_type_a_name_press_enter_and_the_person_is_in(
@@ -231,3 +249,81 @@ def test_the_export_file_gets_the_chosen_format_unless_one_was_typed() -> None:
     assert with_export_suffix(Path("/tmp/list"), FileFormat.XLSX) == Path("/tmp/list.xlsx")
     assert with_export_suffix(Path("/tmp/list.2026"), FileFormat.CSV) == Path("/tmp/list.2026.csv")
     assert with_export_suffix(Path("/tmp/list.XLSX"), FileFormat.CSV) == Path("/tmp/list.XLSX")
+
+
+def test_a_full_forum_sends_a_walk_in_to_the_waiting_list_and_a_cancellation_promotes(
+    desk: CheckInDesk, window: MainWindow, services: Services, forum: Forum, qtbot: QtBot
+) -> None:
+    """Tried: capacity 2 with Awa and Hélène registered; a walk-in is registered at the desk, then
+    Hélène cancels (as the registrations list would save it)."""
+    services.records("forums").update(forum.id, {"capacity": 2})
+    window.changes.records_changed.emit("forums")
+    assert desk.counter.text() == "0 of 2 checked in" and desk.capacity.text() == "Capacity: 2"
+
+    _walk_in(desk, qtbot, "Ousmane", "Ba")
+    qtbot.waitUntil(lambda: desk.counter.text() == "0 of 2 checked in · 1 waiting")
+    assert desk.toast.message.text() == (
+        "The forum is full: Ousmane Ba is on the waiting list, place 1."
+    )
+    person = desk.selected()
+    assert person is not None and person.status == "waitlisted"
+    row = desk.model.row_of(person.id)
+    assert row is not None
+    assert desk.model.index(row, STATUS_COLUMN).data() == "Waiting list, place 1"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    desk.search.setFocus()
+    qtbot.keyClick(desk.search, Qt.Key.Key_Return)  # not admitted silently: refused, with why
+    qtbot.waitUntil(lambda: desk.toast.message.text().startswith("Not checked in:"))
+    assert "waiting list (place 1)" in desk.toast.message.text()
+
+    services.records("registrations").update(forum.helene, {"status": "cancelled"})
+    window.changes.records_changed.emit("registrations")
+    assert desk.counter.text() == "0 of 2 checked in"
+    assert desk.model.index(row, STATUS_COLUMN).data() == "Registered"
+    desk.select(person.id)
+    qtbot.keyClick(desk.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.counter.text() == "1 of 2 checked in")
+
+
+def test_over_capacity_after_a_sync_says_by_how_many_and_who(
+    desk: CheckInDesk, window: MainWindow, services: Services, forum: Forum
+) -> None:
+    """Two desks each gave away the last place offline: the forum holds more registered people
+    than places once both synced (made here by lowering the capacity under the head-count)."""
+    assert not desk.over_capacity.isVisible()
+    services.records("forums").update(forum.id, {"capacity": 1})
+    window.changes.records_changed.emit("forums")
+    assert desk.over_capacity.isVisible()
+    assert desk.over_capacity.text() == (
+        "Over capacity: 2 registered for a capacity of 1 (over by 1). Registered last: Hélène Dépré"
+    )
+
+
+def test_the_same_person_admitted_at_two_desks_is_shown_once_and_flagged(
+    desk: CheckInDesk, window: MainWindow, services: Services, forum: Forum, qtbot: QtBot
+) -> None:
+    """Awa is admitted here, and the other laptop's entry for her arrives with a sync."""
+    type_text(qtbot, desk.search, "awa")
+    qtbot.keyClick(desk.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.counter.text() == "1 of 2 checked in")
+    arrived = services.check_ins.attendee(forum.awa).checked_in_at
+    assert arrived is not None
+    values = {
+        "registration_id": forum.awa, "device_id": str(uuid.uuid4()), "device_name": "Laptop B",
+        "scanned_at": (arrived + timedelta(minutes=2)).isoformat(), "direction": "entry",
+        "offline": True,
+    }
+    page = PullResponse(
+        items=[PullItem(kind="checkins", id=str(uuid.uuid4()), version=1, deleted=False,
+                        values=values, change_seq=1)],
+        next_cursor="c", has_more=False,
+    )
+    apply_page(services.database, page, snapshot=False)
+    window.changes.records_changed.emit("registrations")  # as the window does after a sync
+    assert desk.counter.text() == "1 of 2 checked in"
+    cell = _checked_in_cell(desk, forum.awa)
+    assert "also admitted at Laptop B at" in cell
+    row = desk.model.row_of(forum.awa)
+    assert row is not None
+    assert desk.model.index(row, CHECKED_IN_COLUMN).data(Qt.ItemDataRole.ForegroundRole)

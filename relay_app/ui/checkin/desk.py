@@ -1,8 +1,10 @@
 """The check-in desk of a forum: type a few letters, press Enter, the participant is in.
 
 Reads (the forum's registrations, a few thousand at most) run on the GUI thread like the record
-lists; check-ins, their undo and the export go through ``Operation`` to the database thread and are
-announced on ``DataChanges``, so the registrations list and the status bar follow.
+lists; check-ins (scans appended to the check-in log), their undo (a cancelling scan) and the
+export go through ``Operation`` to the database thread and are announced on ``DataChanges``, so
+the status bar and the outbox follow. What the desk shows as "checked in", and the head-count
+against capacity, come from the log and the waiting-list rules of the services.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,11 +30,13 @@ from PySide6.QtWidgets import (
 from relay_app.formatting import format_datetime, format_integer
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
-from relay_app.services.checkin import AttendanceCounts, Attendee
+from relay_app.services.badges import is_badge_payload, registration_for_scan
+from relay_app.services.checkin import CHECKINS, WAITLISTED, AttendanceCounts, Attendee
 from relay_app.services.drafts import DraftStore
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.checkin.attendance_file import ask_attendance_path
 from relay_app.ui.checkin.attendees_model import AttendeesModel
+from relay_app.ui.checkin.documents import DeskDocuments
 from relay_app.ui.checkin.forum_chooser import ForumChooser
 from relay_app.ui.checkin.walk_in import WalkInDialog
 from relay_app.ui.icons import icon
@@ -62,6 +67,12 @@ class CheckInDesk(QWidget):
         self.counter = QLabel()
         self.counter.setStyleSheet("font-weight: bold; font-size: 13pt;")
         self.capacity = QLabel()
+        # Shown only when the forum holds more registered people than places (two desks gave
+        # the same place away offline): says by how many, and who came in last.
+        self.over_capacity = QLabel()
+        self.over_capacity.setWordWrap(True)
+        self.over_capacity.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.over_capacity.hide()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -88,6 +99,11 @@ class CheckInDesk(QWidget):
         self.walk_in_button.clicked.connect(self.walk_in)
         self.export_button = QPushButton(icon("export"), "")
         self.export_button.clicked.connect(lambda: self.export_attendance())
+        self.documents = DeskDocuments(self, services, lambda message: self.toast.show_message(message))
+        self.badges_button = QPushButton("")
+        self.badges_button.clicked.connect(lambda: self._with_forum(self.documents.print_badges))
+        self.lists_button = QPushButton("")
+        self.lists_button.clicked.connect(lambda: self._with_forum(self.documents.export_list))
         self.toast = Toast()
 
         top = QHBoxLayout()
@@ -104,9 +120,12 @@ class CheckInDesk(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.walk_in_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.badges_button)
+        buttons.addWidget(self.lists_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.over_capacity)
         layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -132,12 +151,21 @@ class CheckInDesk(QWidget):
         selected = self.selected_id() if keep_selection else None
         forum_id = self.forum_id()
         rows = [] if forum_id is None else self._service.attendees(forum_id, self.search.text())
+        if not rows and forum_id is not None and is_badge_payload(self.search.text()):
+            scanned = self._scanned_attendee()  # a badge's code: show whose it is
+            rows = [scanned] if scanned is not None and scanned.forum_id == forum_id else []
         self.model.set_rows(rows)
         if not (selected is not None and self.select(selected)) and rows:
             self.table.selectRow(0)  # Enter checks in the best match without reaching for arrows
         if counts:
             self._counts = None if forum_id is None else self._service.counts(forum_id)
-            self._update_counter()
+            self.badges_button.setText(_("Badges…"))
+        self.badges_button.setToolTip(_("Print name badges with a QR code to scan at the door"))
+        self.lists_button.setText(_("Lists…"))
+        self.lists_button.setToolTip(
+            _("Participant list, attendance sheet, counts or travel-support requests as PDF, CSV or XLSX")
+        )
+        self._update_counter()
         self._update_buttons()
 
     def selected_id(self) -> str | None:
@@ -175,7 +203,7 @@ class CheckInDesk(QWidget):
         if kind == "forums":
             self.forum.reload()  # emits forum_changed when the chosen forum went away
             self.refresh(counts=True)
-        elif kind == "registrations":
+        elif kind in ("registrations", CHECKINS):
             self.refresh(counts=True)
 
     def _update_counter(self) -> None:
@@ -184,12 +212,21 @@ class CheckInDesk(QWidget):
             self.counter.setText("")
             self.capacity.setText("")
             return
-        counter = ngettext(
-            "{checked} of {total} checked in", "{checked} of {total} checked in", counts.registered
-        )
+        if counts.waitlisted:
+            counter = ngettext(
+                "{checked} of {total} checked in · {waiting} waiting",
+                "{checked} of {total} checked in · {waiting} waiting",
+                counts.waitlisted,
+            )
+        else:
+            counter = ngettext(
+                "{checked} of {total} checked in", "{checked} of {total} checked in",
+                counts.registered,
+            )
         self.counter.setText(
             counter.format(
-                checked=format_integer(counts.checked_in), total=format_integer(counts.registered)
+                checked=format_integer(counts.checked_in), total=format_integer(counts.registered),
+                waiting=format_integer(counts.waitlisted),
             )
         )
         self.capacity.setText(
@@ -200,6 +237,19 @@ class CheckInDesk(QWidget):
             "{count} on the waiting list", "{count} on the waiting list", counts.waitlisted
         ).format(count=format_integer(counts.waitlisted))
         self.counter.setToolTip(waiting)
+        if counts.over_capacity:
+            self.over_capacity.setText(
+                _(
+                    "Over capacity: {registered} registered for a capacity of {capacity} "
+                    "(over by {count}). Registered last: {names}"
+                ).format(
+                    count=format_integer(counts.over_capacity),
+                    registered=format_integer(counts.registered),
+                    capacity=format_integer(counts.capacity or 0),
+                    names=", ".join(counts.beyond_capacity),
+                )
+            )
+        self.over_capacity.setVisible(bool(counts.over_capacity))
 
     def _update_buttons(self) -> None:
         has_forum = self.forum_id() is not None
@@ -207,6 +257,8 @@ class CheckInDesk(QWidget):
         self.undo_button.setEnabled(bool(self._checked_here))
         self.walk_in_button.setEnabled(has_forum)
         self.export_button.setEnabled(has_forum)
+        self.badges_button.setEnabled(has_forum)
+        self.lists_button.setEnabled(has_forum)
 
     # -- checking in ------------------------------------------------------------------------------
 
@@ -215,19 +267,50 @@ class CheckInDesk(QWidget):
         if person is None:
             self.toast.show_message(_("Nobody is selected: type a few letters of a name."))
             return None
+        return self._check_in(person)
+
+    def check_in_scanned(self) -> Operation | None:
+        """The search box holds a badge's code (a scanner typed it): check its owner in.
+
+        Never by searching: the code stands for one registration or for nobody.
+        """
+        person = self._scanned_attendee()
+        if person is None:
+            QApplication.beep()
+            self.toast.show_message(
+                _("Badge {code} is not known on this computer: sync, or find the person by name.")
+                .format(code=self.search.text().strip())
+            )
+            self.search.selectAll()
+            return None
+        if person.forum_id != self.forum_id():
+            QApplication.beep()
+            self.toast.show_message(
+                _("{name}'s badge is for another forum: not checked in.").format(name=person.name)
+            )
+            self.search.selectAll()
+            return None
+        return self._check_in(person)
+
+    def _scanned_attendee(self) -> Attendee | None:
+        registration_id = registration_for_scan(self._services.database, self.search.text())
+        return None if registration_id is None else self._service.attendee(registration_id)
+
+    def _check_in(self, person: Attendee) -> Operation | None:
         if person.checked_in_at is not None:
             self.toast.show_message(
                 _("{name} is already checked in ({time}).").format(
                     name=person.name, time=format_datetime(person.checked_in_at, "short")
                 )
             )
+            self.search.selectAll()  # a second scan of the same badge: ready for the next one
             return None
         service = self._service
 
         def done(arrived: Attendee) -> None:
             if arrived.id not in self._checked_here[-1:]:  # Enter pressed twice: one undo step
                 self._checked_here.append(arrived.id)
-            self._changes.records_changed.emit("registrations")
+            self._changes.records_changed.emit(CHECKINS)
             self.select(arrived.id)
             self.toast.show_message(
                 _("Checked in: {name}").format(name=arrived.name), _("Undo"), self.undo_last
@@ -250,7 +333,7 @@ class CheckInDesk(QWidget):
         service = self._service
 
         def undone(person: Attendee) -> None:
-            self._changes.records_changed.emit("registrations")
+            self._changes.records_changed.emit(CHECKINS)
             self.select(person.id)
             self.toast.show_message(_("Check-in undone: {name}").format(name=person.name))
             self.check_in_undone.emit(person.id)
@@ -265,6 +348,8 @@ class CheckInDesk(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         self.refresh(counts=True)
+        QApplication.beep()  # a refused scan must be noticed at a busy door
+        self.search.selectAll()
         self.toast.show_message(_("Not checked in: {reason}").format(reason=str(error)))
 
     # -- walk-ins and export ----------------------------------------------------------------------
@@ -287,10 +372,18 @@ class CheckInDesk(QWidget):
         self._changes.records_changed.emit("registrations")
         if self.select(registration_id):
             person = self.selected()
-            name = person.name if person is not None else ""
-            self.toast.show_message(
-                _("Registered: {name}. Press Enter to check them in.").format(name=name)
-            )
+            if person is not None and person.status == WAITLISTED:
+                # The forum was full: the service put them on the waiting list.
+                self.toast.show_message(
+                    _("The forum is full: {name} is on the waiting list, place {place}.").format(
+                        name=person.name, place=person.queue_place or "?"
+                    )
+                )
+            else:
+                name = person.name if person is not None else ""
+                self.toast.show_message(
+                    _("Registered: {name}. Press Enter to check them in.").format(name=name)
+                )
         self.search.setFocus()
 
     def export_attendance(self, path: Path | None = None) -> Operation | None:
@@ -325,6 +418,11 @@ class CheckInDesk(QWidget):
             .run()
         )
 
+    def _with_forum(self, action: Callable[[str], object]) -> None:
+        forum_id = self.forum_id()
+        if forum_id is not None:
+            action(forum_id)
+
     # -- keyboard ---------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -354,6 +452,8 @@ class CheckInDesk(QWidget):
         if modifiers != Qt.KeyboardModifier.NoModifier or watched is self.forum:
             return None
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if watched is self.search and is_badge_payload(self.search.text()):
+                return self.check_in_scanned
             return self.check_in_selected
         if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             return lambda: self._move_selection(1 if key == Qt.Key.Key_Down else -1)
@@ -390,11 +490,20 @@ class CheckInDesk(QWidget):
         self.check_in_button.setText(_("Check in (Enter)"))
         self.check_in_button.setToolTip(_("Check in the selected participant (Enter or Space)"))
         self.undo_button.setText(_("Undo check-in (Ctrl+Z)"))
-        self.undo_button.setToolTip(_("Undo the last check-in made at this desk"))
+        self.undo_button.setToolTip(
+            _("Undo the last check-in made at this desk (a cancelling scan, kept in the log)")
+        )
+        self.over_capacity.setAccessibleName(_("Over capacity"))
         self.walk_in_button.setText(_("Walk-in registration…"))
         self.walk_in_button.setToolTip(_("Register someone who is not on the list (Ctrl+N)"))
         self.export_button.setText(_("Export attendance…"))
         self.export_button.setToolTip(
             _("Write this forum's registrations and check-ins to a CSV or XLSX file (Ctrl+E)")
+        )
+        self.badges_button.setText(_("Badges…"))
+        self.badges_button.setToolTip(_("Print name badges with a QR code to scan at the door"))
+        self.lists_button.setText(_("Lists…"))
+        self.lists_button.setToolTip(
+            _("Participant list, attendance sheet, counts or travel-support requests as PDF, CSV or XLSX")
         )
         self._update_counter()

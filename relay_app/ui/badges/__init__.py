@@ -1,0 +1,1 @@
+"""Badges and printable lists, drawn by Qt's own PDF writer so that every script is shaped."""
