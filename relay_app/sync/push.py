@@ -111,6 +111,14 @@ def mark_sent(session: Session, sent: list[Outgoing]) -> None:
             entry.sent_seq = outgoing.change.seq
 
 
+def forget_sent(session: Session, refused: list[Outgoing]) -> None:
+    """A push refused whole, before anything of it was applied: its entries are not in flight."""
+    for outgoing in refused:
+        entry = _entry(session, outgoing.change.kind, outgoing.change.id)
+        if entry is not None and entry.sent_seq == outgoing.change.seq:
+            entry.sent_seq = None
+
+
 def build_batch(session: Session, keys: list[tuple[str, str]]) -> list[Outgoing]:
     """The changes for these outbox entries as they stand now (an entry may have moved on)."""
     outgoing: list[Outgoing] = []
