@@ -15,7 +15,12 @@ from relay_app.sync.batching import AdaptiveBatch
 from relay_app.sync.client import SyncClient, Timeouts, TransientFailure, retrying
 from relay_app.sync.engine import RetrySchedule, SyncEngine
 from relay_app.sync.errors import SyncError
-from relay_app.sync.identity import normalise_url, reach_enrolled_server, remember_enrolment
+from relay_app.sync.identity import (
+    confirm_server,
+    normalise_url,
+    reach_enrolled_server,
+    remember_enrolment,
+)
 from relay_app.sync.progress import ProgressCallback
 from relay_app.sync.state import SERVER_URL, read_state
 from relay_app.sync.wire import EnrollResponse
@@ -98,11 +103,16 @@ def open_engine(
 ) -> SyncEngine:
     """An engine for the enrolled server, at its default address or at ``server_url``.
 
-    ``NotEnrolled`` without a token, ``OtherServer`` when ``server_url`` leads to another server
-    (see relay_app.sync.identity).
+    ``NotEnrolled`` without a token, ``OtherServer`` when ``server_url`` (or the default address)
+    leads to another server (see relay_app.sync.identity).
     """
     access = reach_enrolled_server(database, data_dir, server_url, timeouts=timeouts, cancel=cancel)
     client = SyncClient(access.url, access.token, timeouts=timeouts, cancel=cancel)
+    try:
+        confirm_server(database, client)  # before the token goes out, unless asked lately
+    except BaseException:
+        client.close()
+        raise
     return SyncEngine(database, client, progress=progress, batch=batch, retries=retries,
                       files_dir=files_dir(data_dir))
 

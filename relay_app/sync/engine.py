@@ -41,6 +41,7 @@ from relay_app.sync.client import (
 from relay_app.sync.data_saver import link_is_good, read_data_saver
 from relay_app.sync.downloads import AttachmentDownloader, wanted_files
 from relay_app.sync.errors import Cancelled, PushQuotaReached, ServerAsksToWait, SyncError
+from relay_app.sync.identity import check_answered_id, explain_refused_token
 from relay_app.sync.progress import Phase, ProgressCallback, SyncProgress, SyncSummary
 from relay_app.sync.push import (
     Outgoing,
@@ -154,7 +155,14 @@ class SyncEngine:
         move_files = bool(files) if files is not None else not decide_later
         started = Traffic(**vars(self.client.traffic))
         self._report(Phase.CHECKING)
-        meta = self._retrying(self.client.meta)
+        try:
+            meta = self._retrying(self.client.meta)
+        except SyncError as refused:
+            if refused.status == 401:  # refused by the enrolled server, or by another one?
+                explain_refused_token(self.database, self.client)
+            raise
+        # Before anything is sent: an address that now leads to another server stops here.
+        check_answered_id(self.database, self.client.server_url, meta.server_id)
         self._catch_up_counter(meta)
         self._renew_old_cursor()
         self.batch.limit_to(meta.limits.max_batch_changes)
