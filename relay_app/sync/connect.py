@@ -15,12 +15,7 @@ from relay_app.sync.batching import AdaptiveBatch
 from relay_app.sync.client import SyncClient, Timeouts, TransientFailure, retrying
 from relay_app.sync.engine import RetrySchedule, SyncEngine
 from relay_app.sync.errors import SyncError
-from relay_app.sync.identity import (
-    confirm_server,
-    normalise_url,
-    reach_enrolled_server,
-    remember_enrolment,
-)
+from relay_app.sync.identity import normalise_url, reach_enrolled_server, remember_enrolment
 from relay_app.sync.progress import ProgressCallback
 from relay_app.sync.state import SERVER_URL, read_state
 from relay_app.sync.wire import EnrollResponse
@@ -108,11 +103,6 @@ def open_engine(
     """
     access = reach_enrolled_server(database, data_dir, server_url, timeouts=timeouts, cancel=cancel)
     client = SyncClient(access.url, access.token, timeouts=timeouts, cancel=cancel)
-    try:
-        confirm_server(database, client)  # before the token goes out, unless asked lately
-    except BaseException:
-        client.close()
-        raise
     return SyncEngine(database, client, progress=progress, batch=batch, retries=retries,
                       files_dir=files_dir(data_dir))
 

@@ -41,7 +41,7 @@ from relay_app.sync.client import (
 from relay_app.sync.data_saver import link_is_good, read_data_saver
 from relay_app.sync.downloads import AttachmentDownloader, wanted_files
 from relay_app.sync.errors import Cancelled, PushQuotaReached, ServerAsksToWait, SyncError
-from relay_app.sync.identity import check_answered_id, explain_refused_token
+from relay_app.sync.identity import check_answered_id, confirm_server, explain_refused_token
 from relay_app.sync.progress import Phase, ProgressCallback, SyncProgress, SyncSummary
 from relay_app.sync.push import (
     Outgoing,
@@ -155,6 +155,7 @@ class SyncEngine:
         move_files = bool(files) if files is not None else not decide_later
         started = Traffic(**vars(self.client.traffic))
         self._report(Phase.CHECKING)
+        confirm_server(self.database, self.client)  # before the token goes out, unless asked lately
         try:
             meta = self._retrying(self.client.meta)
         except SyncError as refused:

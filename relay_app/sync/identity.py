@@ -4,8 +4,8 @@ A token is sent only to the enrolled server. An address not used before is first
 (``GET /api/v1/server``, no token): the same id means the same server reached another way (a new
 domain, a proxy, https), and that address becomes the default; another id stops the sync.
 
-The default address is asked again before a run whose last such check of it is older than
-``CHECK_MAX_AGE`` (``confirm_server``), on the run's own connection, so a name that now leads to
+The default address is asked again before a run (by the engine) whose last such check of it is
+older than ``CHECK_MAX_AGE`` (``confirm_server``), on the run's own connection, so a name that now leads to
 another server gets no token. Every run also compares the id in its ``meta`` answer (the engine),
 which stops it before anything is pushed. The id is public, so this guards against reaching the
 wrong server by mistake (a name moved, a server replaced); only https keeps an impostor out.
@@ -136,17 +136,18 @@ def reach_enrolled_server(
 
 
 def confirm_server(database: Database, client: SyncClient) -> None:
-    """Before a run's first request with the token: ask ``client``'s address who it is (no
+    """Before a run's first request with the token to the default address: ask it who it is (no
     token) unless that was asked within ``CHECK_MAX_AGE``. Another id is ``OtherServer``.
 
     Asked on the run's own client, so the run's requests go on over the connection it opened.
-    A link too poor to answer leaves the check to the next run (the run's ``meta`` answer is
-    compared anyway); a Wi-Fi login page or a failing server stops the run, as it would anyway.
+    Another address was checked when it was chosen (``reach_enrolled_server``). A link too poor
+    to answer leaves the check to the next run (the run's ``meta`` answer is compared anyway); a
+    Wi-Fi login page or a failing server stops the run, as it would anyway.
     """
     enrolled = enrolled_server(database)
-    if enrolled is None or enrolled.server_id is None:
-        return
     url = client.server_url
+    if enrolled is None or enrolled.server_id is None or url != enrolled.url:
+        return
     with database.read() as session:
         if _checked_recently(session, url, utc_now()):
             return
