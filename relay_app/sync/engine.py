@@ -405,7 +405,7 @@ class SyncEngine:
             raise error.given_up() from error
         wait = self.retries.wait(failures - 1)
         asked = error.retry_after
-        if asked is not None:
+        if asked:  # "Retry-After: 0" asks for no wait: the usual backoff
             # The server said how long: waited out where a person sees it, never longer than
             # this engine's own longest wait (a run is not left sitting for hours).
             if asked > self.retries.longest_wait:
