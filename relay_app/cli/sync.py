@@ -17,7 +17,7 @@ from relay_app.cli.inputs import CliError
 from relay_app.cli.output import print_error, print_json, render_fields, render_table
 from relay_app.config import Paths
 from relay_app.i18n import _, ngettext
-from relay_app.sync.progress import PHASE_LABELS, Phase, SyncProgress, SyncSummary
+from relay_app.sync.progress import PHASE_LABELS, Phase, SyncProgress, SyncSummary, waiting_text
 
 MakeParser = Callable[[Any, str, str], argparse.ArgumentParser]
 
@@ -150,6 +150,9 @@ def _print_progress(step: SyncProgress) -> None:
         if step.done == 0:  # once per phase; chunks would flood a terminal
             print(_(PHASE_LABELS[step.phase]))
         return
+    if step.phase is Phase.WAITING:
+        print(waiting_text(step.done))
+        return
     label = _(PHASE_LABELS[step.phase])
     if step.phase is Phase.RETRYING:
         print(_("{phase} (attempt {attempt} of {attempts})").format(
@@ -176,7 +179,7 @@ def _not_done_reason(summary: SyncSummary) -> str:
 def _summary_text(summary: SyncSummary) -> str:
     if summary.idle and not (summary.files_pending or summary.files_to_download):
         return _("Already up to date.")
-    return render_fields(
+    fields = render_fields(
         [
             (_("Sent"), str(summary.pushed)),
             (_("Received"), str(summary.pulled)),
@@ -190,6 +193,8 @@ def _summary_text(summary: SyncSummary) -> str:
             (_("Files waiting"), _files_waiting(summary)),
         ]
     )
+    note = summary.upload_quota_note()
+    return f"{fields}\n{note}" if note else fields
 
 
 def _files_waiting(summary: SyncSummary) -> str:

@@ -5,6 +5,11 @@ stored locally before the first byte goes, and its offset is asked of the server
 may have moved (an upload resumed or a chunk cut; not one just created, which is empty), so
 an upload interrupted by a cut link, a cancel or a restart goes on from what the server holds.
 Every chunk carries its sha256; a chunk the server could not verify is simply sent again.
+
+The server bounds the uploads a device may open (413 ``upload_quota``). A refused file stays
+queued for a later sync; in the same run only files that may still fit are asked for (smaller
+ones, when the bound is on bytes), so a full allowance costs one small refused request per file
+at most, never a retry.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from typing import TypeVar
 import requests
 from sqlalchemy import select
 
+from relay_app.forms.media_types import servable_media_type
 from relay_app.i18n import _
 from relay_app.store.database import Database
 from relay_app.store.models import Attachment, AttachmentUpload
 from relay_app.store.types import utc_now
 from relay_app.sync.client import Pause, SyncClient, TransientFailure, error_for, retrying
-from relay_app.sync.errors import Cancelled, ServerTrouble, SyncError
+from relay_app.sync.errors import Cancelled, ServerTrouble, SyncError, UploadQuotaReached
 from relay_app.sync.wire import API_PREFIX
 
 TUS_VERSION = "1.0.0"
@@ -41,11 +47,36 @@ def file_path(files_dir: Path, sha256: str) -> Path:
     return files_dir / sha256
 
 
+# The bound on the number of unfinished uploads: no new one fits until one finishes.
+OPEN_UPLOADS_LIMIT = "max_open_uploads"
+
+
 @dataclass
 class UploadCounts:
     uploaded: int = 0
     bytes: int = 0
     failed: int = 0
+    over_quota: int = 0  # files the server opens no upload for now; they stay queued
+    quota_limit: str | None = None  # the bound the server named last
+
+
+@dataclass
+class UploadAllowance:
+    """What this run learnt of the server's upload bounds: which new uploads may still fit."""
+
+    no_new_uploads: bool = False
+    smallest_refused: int | None = None
+
+    def may_fit(self, size: int) -> bool:
+        if self.no_new_uploads:
+            return False
+        return self.smallest_refused is None or size < self.smallest_refused
+
+    def refused(self, limit: str, size: int) -> None:
+        if limit == OPEN_UPLOADS_LIMIT:
+            self.no_new_uploads = True
+        else:  # a bound on bytes: a smaller file may still fit
+            self.smallest_refused = min(size, self.smallest_refused or size)
 
 
 class UploadRestart(Exception):
@@ -89,6 +120,7 @@ class AttachmentUploader:
             self.chunk_bytes = min(self.chunk_bytes, self.largest_chunk)
         hashes = [sha for sha in pending_hashes(self.database)
                   if file_path(self.files_dir, sha).is_file()]
+        allowance = UploadAllowance()
         for start in range(0, len(hashes), MISSING_QUESTION_SIZE):
             question = hashes[start : start + MISSING_QUESTION_SIZE]
             missing = set(self._retrying(lambda question=question: self.client.missing(question)).missing)
@@ -96,10 +128,20 @@ class AttachmentUploader:
                 if sha not in missing:
                     self._mark(sha, location=None, done=True)
                     continue
+                size = file_path(self.files_dir, sha).stat().st_size
+                # An upload already open is never refused; a new one is asked for if it may fit.
+                if not self._location_known(sha) and not allowance.may_fit(size):
+                    counts.over_quota += 1
+                    continue
                 try:
                     uploaded = self._upload(sha, counts)
                 except (Cancelled, ServerTrouble):
                     raise
+                except UploadQuotaReached as refused:  # stays queued for a later sync
+                    allowance.refused(refused.limit, size)
+                    counts.over_quota += 1
+                    counts.quota_limit = refused.limit
+                    continue
                 except SyncError:  # this file was refused (too large...): the others go on
                     uploaded = False
                 if uploaded:
@@ -140,6 +182,8 @@ class AttachmentUploader:
                 **{"Upload-Length": str(length), "Upload-Metadata": metadata}))
             if answer.status_code == 409:
                 return None  # already stored
+            if answer.status_code == 413 and _code(answer) == "upload_quota":
+                raise UploadQuotaReached(_message(answer), _limit(answer))
             if answer.status_code != 201:
                 raise error_for(answer)
             return _header(answer, "Location")
@@ -207,11 +251,19 @@ class AttachmentUploader:
         return retrying(call, self.pause)
 
     def _media_type(self, sha256: str) -> str:
+        """The file's type as its link holds it; one stored before the rule on media types (a
+        parameter, a space, a control character) goes as application/octet-stream, which is
+        how the server would serve it anyway, rather than be refused at every sync."""
         with self.database.read() as session:
             found = session.scalars(
                 select(Attachment.media_type).where(Attachment.sha256 == sha256)
             ).first()
-        return found or "application/octet-stream"
+        return servable_media_type(found)
+
+    def _location_known(self, sha256: str) -> bool:
+        with self.database.read() as session:
+            known = session.get(AttachmentUpload, sha256)
+        return known is not None and bool(known.location)
 
     def _mark(self, sha256: str, *, location: str | None, done: bool) -> None:
         with self.database.write() as session:
@@ -241,7 +293,19 @@ def _b64(raw: bytes) -> str:
 
 
 def _code(answer: requests.Response) -> str:
+    return _field(answer, "error")
+
+
+def _message(answer: requests.Response) -> str:
+    return _field(answer, "message")
+
+
+def _limit(answer: requests.Response) -> str:
+    return _field(answer, "limit")
+
+
+def _field(answer: requests.Response, key: str) -> str:
     try:
-        return str(answer.json().get("error", ""))
-    except ValueError:
+        return str(answer.json().get(key, ""))
+    except (ValueError, AttributeError):
         return ""

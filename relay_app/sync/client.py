@@ -1,10 +1,13 @@
 """The HTTP side of sync: one requests Session speaking the sync protocol to one central server.
 
 Poor links are the normal case: every call has connect and read timeouts, connection-level failures
-are retried by urllib3 with exponential backoff and jitter (pushes too: the server recognises a
-replayed change by its device and sequence number), request bodies are gzip-compressed and answers
-arrive compressed. Each call runs on a helper thread so that a cancel takes effect within a fraction
-of a second; an abandoned call is harmless because every call is idempotent.
+and gateway errors (502, 504) are retried by urllib3 with short exponential backoff and jitter
+(pushes too: the server recognises a replayed change by its device and sequence number), request
+bodies are gzip-compressed and answers arrive compressed. A server that is busy (429, 503) is left
+to the caller's retry loop, which says that it waits: urllib3 would sleep out a ``Retry-After`` of
+any length without a word, so it never reads one; ``TransientFailure.retry_after`` carries it.
+Each call runs on a helper thread so that a cancel takes effect within a fraction of a second; an
+abandoned call is harmless because every call is idempotent.
 
 Only what may pass is a ``TransientFailure`` (a cut link, a timeout, a busy server). An answer that
 asking again cannot change (a captive portal's page, a server error, a complete answer that is not
@@ -19,6 +22,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import requests
@@ -34,6 +39,7 @@ from relay_app.sync.errors import (
     CaptivePortal,
     DamagedAnswer,
     Offline,
+    PushQuotaReached,
     ServerFailed,
     ServerTrouble,
     ServerUnavailable,
@@ -88,14 +94,22 @@ class TransientFailure(SyncError):
     """A call that may succeed if tried again: a timeout, a cut connection, a 5xx or a 413.
 
     ``unreachable`` means no connection could be made at all (no network, server down), where
-    trying for long only keeps a person waiting.
+    trying for long only keeps a person waiting. ``retry_after`` is the wait in seconds the server
+    asked for (its ``Retry-After``), if it asked.
     """
 
     def __init__(
-        self, message: str, *, code: str, status: int | None = None, unreachable: bool = False
+        self,
+        message: str,
+        *,
+        code: str,
+        status: int | None = None,
+        unreachable: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, code=code, status=status)
         self.unreachable = unreachable
+        self.retry_after = retry_after
 
     def given_up(self) -> SyncError:
         """What to tell a person once the retries are spent: the server's state when it answered,
@@ -131,10 +145,11 @@ def _retry_policy(total: int) -> Retry:
         backoff_factor=0.3,
         backoff_max=8.0,
         backoff_jitter=0.3,
-        status_forcelist=(502, 503, 504),
+        status_forcelist=(502, 504),  # a gateway's hiccup; a busy server (429, 503) is the caller's
         allowed_methods=None,  # every call is idempotent, pushes included
         raise_on_status=False,
-        respect_retry_after_header=True,
+        # Never a silent sleep: a Retry-After is the caller's to wait out where a person sees it.
+        respect_retry_after_header=False,
     )
 
 
@@ -400,6 +415,22 @@ def _describe(error: Exception) -> str:
     return _("connection lost")
 
 
+def retry_after_seconds(response: requests.Response) -> float | None:
+    """The wait the answer asks for (``Retry-After``: seconds, or an HTTP date), None if none."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # unreadable: as if the server had not said
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 def error_for(response: requests.Response) -> SyncError:
     status = response.status_code
     if _is_portal(response):
@@ -410,11 +441,14 @@ def error_for(response: requests.Response) -> SyncError:
         server_message = str(payload.get("message", ""))
     except (ValueError, AttributeError):
         code, server_message = "http_error", ""
+    if code == "push_quota":  # not busy: done for today; asking again before then is refused
+        return PushQuotaReached(server_message, retry_after_seconds(response))
     if status in RETRIED_STATUSES or code in ("body_too_large", "batch_too_large"):
         return TransientFailure(
             _("The server could not take the request (HTTP {status}).").format(status=status),
             code=code,
             status=status,
+            retry_after=retry_after_seconds(response),
         )
     if status >= 500:
         return ServerFailed(status)

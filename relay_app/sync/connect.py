@@ -98,8 +98,8 @@ def open_engine(
 ) -> SyncEngine:
     """An engine for the enrolled server, at its default address or at ``server_url``.
 
-    ``NotEnrolled`` without a token, ``OtherServer`` when ``server_url`` leads to another server
-    (see relay_app.sync.identity).
+    ``NotEnrolled`` without a token, ``OtherServer`` when ``server_url`` (or the default address)
+    leads to another server (see relay_app.sync.identity).
     """
     access = reach_enrolled_server(database, data_dir, server_url, timeouts=timeouts, cancel=cancel)
     client = SyncClient(access.url, access.token, timeouts=timeouts, cancel=cancel)

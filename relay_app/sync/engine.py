@@ -11,6 +11,7 @@ they wait for a person's say-so or for a run whose records moved over a good lin
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -39,7 +40,8 @@ from relay_app.sync.client import (
 )
 from relay_app.sync.data_saver import link_is_good, read_data_saver
 from relay_app.sync.downloads import AttachmentDownloader, wanted_files
-from relay_app.sync.errors import Cancelled, SyncError
+from relay_app.sync.errors import Cancelled, PushQuotaReached, ServerAsksToWait, SyncError
+from relay_app.sync.identity import check_answered_id, confirm_server, explain_refused_token
 from relay_app.sync.progress import Phase, ProgressCallback, SyncProgress, SyncSummary
 from relay_app.sync.push import (
     Outgoing,
@@ -47,10 +49,12 @@ from relay_app.sync.push import (
     build_batch,
     build_probes,
     due_entries,
+    forget_sent,
     mark_sent,
     store_receipts,
     unconfirmed_entries,
 )
+from relay_app.sync.push_hold import hold_pushes, push_hold, release_pushes
 from relay_app.sync.state import (
     CURSOR,
     CURSOR_PROTOCOL,
@@ -151,7 +155,15 @@ class SyncEngine:
         move_files = bool(files) if files is not None else not decide_later
         started = Traffic(**vars(self.client.traffic))
         self._report(Phase.CHECKING)
-        meta = self._retrying(self.client.meta)
+        confirm_server(self.database, self.client)  # before the token goes out, unless asked lately
+        try:
+            meta = self._retrying(self.client.meta)
+        except SyncError as refused:
+            if refused.status == 401:  # refused by the enrolled server, or by another one?
+                explain_refused_token(self.database, self.client)
+            raise
+        # Before anything is sent: an address that now leads to another server stops here.
+        check_answered_id(self.database, self.client.server_url, meta.server_id)
         self._catch_up_counter(meta)
         self._renew_old_cursor()
         self.batch.limit_to(meta.limits.max_batch_changes)
@@ -208,17 +220,30 @@ class SyncEngine:
         return not (files and (self._files_waiting() or self._files_wanted()))
 
     def _push(self, summary: SyncSummary, retry_refused: bool) -> None:
+        """Send the outbox; after the server's daily push quota, nothing until its Retry-After
+        (a person's sync too: the server would refuse it), while the rest of the run goes on."""
+        with self.database.read() as session:
+            summary.push_held = push_hold(session, utc_now())
+        if summary.push_held is not None:
+            return
+        try:
+            self._push_outbox(summary, retry_refused)
+        except PushQuotaReached as refused:
+            summary.push_held = str(refused)
+
+    def _push_outbox(self, summary: SyncSummary, retry_refused: bool) -> None:
         counts = ReceiptCounts()
         with self.database.read() as session:
             probes = build_probes(session, unconfirmed_entries(session))
-        if probes:
-            self._send(probes, counts, probes=True)
-        with self.database.read() as session:
-            # Taken once: an entry edited during this run waits for the next one (``tick``).
-            keys = due_entries(session, None if retry_refused else utc_now())
-        total = len(keys)
+        total = 0
         position = 0
         try:
+            if probes:
+                self._send(probes, counts, probes=True)
+            with self.database.read() as session:
+                # Taken once: an entry edited during this run waits for the next one (``tick``).
+                keys = due_entries(session, None if retry_refused else utc_now())
+            total = len(keys)
             while position < len(keys):
                 chunk = keys[position : position + self.batch.size]
                 with self.database.read() as session:
@@ -254,11 +279,18 @@ class SyncEngine:
                 self.batch.failed()
                 self._pause_or_give_up(failures, error)
                 continue
+            except PushQuotaReached as refused:  # nothing of it was applied
+                with self.database.write() as session:
+                    if not probes:
+                        forget_sent(session, piece)
+                    hold_pushes(session, utc_now(), refused.retry_after, str(refused))
+                raise
             self.batch.answered(time.monotonic() - started)
             failures = 0
             self._report(Phase.PUSH_ANSWERED)
             with self.database.write() as session:
                 store_receipts(session, piece, list(answer.results), counts, probes=probes)
+                release_pushes(session)
             remaining = remaining[len(piece) :]
 
     def _files_waiting(self) -> list[str]:
@@ -279,6 +311,8 @@ class SyncEngine:
         counts = uploader.upload_missing(meta.limits.max_chunk_bytes)
         summary.files_uploaded += counts.uploaded
         summary.files_failed += counts.failed
+        summary.files_over_quota += counts.over_quota
+        summary.upload_quota_limit = counts.quota_limit or summary.upload_quota_limit
 
     def _files_wanted(self) -> int:
         if self.files_dir is None:
@@ -350,6 +384,8 @@ class SyncEngine:
                 "{count} conflicts wait for your decision.",
                 summary.open_conflicts,
             ).format(count=summary.open_conflicts)
+        elif summary.pending and summary.push_held is not None:
+            summary.reason = summary.push_held  # the server's words: when sending goes on
         elif summary.pending:
             summary.reason = ngettext(
                 "{count} change is not on the server yet (refused or made during the sync).",
@@ -367,9 +403,19 @@ class SyncEngine:
         attempts = UNREACHABLE_ATTEMPTS if error.unreachable else self.retries.attempts
         if failures >= attempts:
             raise error.given_up() from error
-        # Said while waiting, so "Sending changes" does not stay on screen over a dead link.
-        self._report(Phase.RETRYING, failures + 1, attempts)
-        if self.cancel_event.wait(self.retries.wait(failures - 1)):
+        wait = self.retries.wait(failures - 1)
+        asked = error.retry_after
+        if asked:  # "Retry-After: 0" asks for no wait: the usual backoff
+            # The server said how long: waited out where a person sees it, never longer than
+            # this engine's own longest wait (a run is not left sitting for hours).
+            if asked > self.retries.longest_wait:
+                raise ServerAsksToWait(asked, utc_now()) from error
+            wait = max(wait, asked)
+            self._report(Phase.WAITING, math.ceil(asked))
+        else:
+            # Said while waiting, so "Sending changes" does not stay on screen over a dead link.
+            self._report(Phase.RETRYING, failures + 1, attempts)
+        if self.cancel_event.wait(wait):
             raise Cancelled()
 
     def _report(self, phase: Phase, done: int = 0, total: int | None = None) -> None:

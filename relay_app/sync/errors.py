@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from relay_app.i18n import _
+from datetime import datetime, timedelta
+
+from relay_app.formatting import format_datetime
+from relay_app.i18n import _, ngettext
 from relay_app.services.errors import ServiceError
 from relay_app.sync.progress import SyncSummary
 
@@ -95,6 +98,57 @@ class ServerUnavailable(ServerTrouble):
         )
 
 
+class ServerAsksToWait(ServerTrouble):
+    """The server (or its gateway) asked, with Retry-After, for a longer wait than a run waits
+    out: the run ends and says when asking again makes sense."""
+
+    def __init__(self, seconds: float, now: datetime) -> None:
+        super().__init__(
+            _("The server is busy and asked this device to wait {duration} before asking again; "
+              "your changes are kept. Sync again after {time}.").format(
+                duration=wait_duration(seconds),
+                time=format_datetime(now + timedelta(seconds=seconds), "short"),
+            ),
+            code="server_asks_to_wait",
+        )
+        self.seconds = seconds
+
+
+def wait_duration(seconds: float) -> str:
+    """A wait in the unit a person thinks of it in: seconds, minutes, or hours."""
+    whole = max(1, round(seconds))
+    if whole < 120:
+        return ngettext("{count} second", "{count} seconds", whole).format(count=whole)
+    minutes = round(whole / 60)
+    if minutes < 120:
+        return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
+    hours = round(whole / 3600)
+    return ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+
+
+class PushQuotaReached(SyncError):
+    """The server takes no more pushes from this device today (429 ``push_quota``): the changes
+    stay in the outbox and go once ``retry_after`` seconds have passed."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        super().__init__(
+            message or _("This device has sent as much as the server takes in one day. Its other "
+                         "changes stay on it and are sent after midnight (UTC)."),
+            code="push_quota",
+            status=429,
+        )
+        self.retry_after = retry_after
+
+
+class UploadQuotaReached(SyncError):
+    """The server opens no more uploads for this device now (413 ``upload_quota``); ``limit``
+    names the bound reached, as ``meta`` reports it under ``limits``."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message, code="upload_quota", status=413)
+        self.limit = limit
+
+
 class ReceiptMismatch(SyncError):
     """A push answer whose results do not name exactly the changes sent: none of it is stored."""
 
@@ -111,9 +165,14 @@ class OtherServer(SyncError):
     """The address given leads to a server other than the one this device is enrolled with."""
 
     def __init__(self, enrolled_url: str, url: str) -> None:
-        super().__init__(
-            _("This device is enrolled with the server at {enrolled}; {url} leads to a different "
-              "server, so nothing was sent or changed. To sync with that server, enrol with a code "
-              "from its coordinator.").format(enrolled=enrolled_url, url=url),
-            code="other_server",
-        )
+        if url == enrolled_url:  # the enrolled address itself now leads elsewhere
+            message = _("The server at {url} is no longer the one this device is enrolled with "
+                        "(it answers as a different server), so nothing was sent or changed. If "
+                        "the server was replaced, enrol again with a code from its "
+                        "coordinator.").format(url=url)
+        else:
+            message = _("This device is enrolled with the server at {enrolled}; {url} leads to a "
+                        "different server, so nothing was sent or changed. To sync with that "
+                        "server, enrol with a code from its coordinator.").format(
+                            enrolled=enrolled_url, url=url)
+        super().__init__(message, code="other_server")

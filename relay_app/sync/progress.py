@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from relay_app.i18n import N_
+from relay_app.i18n import N_, ngettext
 
 
 class Phase(StrEnum):
@@ -21,6 +21,8 @@ class Phase(StrEnum):
     # Between attempts of a step that failed (a cut link, a busy server): done is the coming
     # attempt, total the most there will be.
     RETRYING = "retrying"
+    # The server asked (Retry-After) for a wait the run waits out: done is its seconds.
+    WAITING = "waiting"
     PULLING = "pulling"
     PULLED = "pulled"
     DONE = "done"
@@ -34,6 +36,7 @@ PHASE_LABELS = {
     Phase.UPLOADING: N_("Sending files"),
     Phase.DOWNLOADING: N_("Receiving files"),
     Phase.RETRYING: N_("Connection trouble; trying again"),
+    Phase.WAITING: N_("The server is busy; waiting as it asked"),
     Phase.PULLING: N_("Receiving changes"),
     Phase.PULLED: N_("Changes received"),
     Phase.DONE: N_("Done"),
@@ -57,6 +60,16 @@ class SyncProgress:
 ProgressCallback = Callable[[SyncProgress], None]
 
 
+def waiting_text(seconds: int) -> str:
+    """The ``WAITING`` step in words, with the wait the server asked for."""
+    return ngettext(
+        "The server is busy and asked to wait {count} second; trying again then.",
+        "The server is busy and asked to wait {count} seconds; trying again then.",
+        seconds,
+    ).format(count=seconds)
+
+
+
 @dataclass
 class SyncSummary:
     """The outcome of one sync run; ``in_sync`` is true only when nothing is left to exchange."""
@@ -78,6 +91,12 @@ class SyncSummary:
     # back by the data saver, or failed): the next sync fetches them.
     files_to_download: int = 0
     files_held_back: bool = False  # the data saver kept the files for a better link
+    # Files (among ``files_pending``) the server opens no upload for now (413 ``upload_quota``),
+    # and the bound it named (``max_daily_upload_bytes``, ``max_open_uploads``...).
+    files_over_quota: int = 0
+    upload_quota_limit: str | None = None
+    # Set while pushes wait for the server's daily push quota to pass: the server's words.
+    push_held: str | None = None
     # Own changes announced without values, fetched because this copy was older (protocol 2).
     fetched: int = 0
     idle: bool = False
@@ -88,6 +107,27 @@ class SyncSummary:
     @property
     def in_sync(self) -> bool:
         return self.reason is None and self.pending == 0 and self.open_conflicts == 0
+
+    def upload_quota_note(self) -> str | None:
+        """Why some files wait, when the server's upload bounds hold them back (one sentence)."""
+        count = self.files_over_quota
+        if not count:
+            return None
+        if self.upload_quota_limit in ("max_open_uploads", "max_open_upload_bytes"):
+            return ngettext(
+                "{count} file waits: the server takes no more unfinished uploads from this device "
+                "for now; a later sync sends it.",
+                "{count} files wait: the server takes no more unfinished uploads from this device "
+                "for now; a later sync sends them.",
+                count,
+            ).format(count=count)
+        return ngettext(
+            "{count} file waits: the server's daily upload allowance for this device is used up; "
+            "a later sync sends it.",
+            "{count} files wait: the server's daily upload allowance for this device is used up; "
+            "a later sync sends them.",
+            count,
+        ).format(count=count)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,6 +146,8 @@ class SyncSummary:
             "files_downloaded": self.files_downloaded,
             "files_to_download": self.files_to_download,
             "files_held_back": self.files_held_back,
+            "files_over_quota": self.files_over_quota,
+            "upload_quota_limit": self.upload_quota_limit,
             "fetched": self.fetched,
             "idle": self.idle,
             "resynced": self.resynced,

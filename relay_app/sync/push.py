@@ -8,6 +8,7 @@ server's value stands and this device's is kept as a conflict for a person, neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
+from relay_app.forms import form_for
+from relay_app.i18n import _
 from relay_app.services.outbox import next_seq
 from relay_app.store.models import SYNCED_MODELS, PendingChange, SyncConflict, SyncedRecord
 from relay_app.store.types import utc_now
@@ -26,6 +29,7 @@ from relay_app.sync.wire import (
     Change,
     ChangeResult,
     Conflicted,
+    FieldErrorBody,
     Merged,
     Rejected,
 )
@@ -107,6 +111,14 @@ def mark_sent(session: Session, sent: list[Outgoing]) -> None:
             entry.sent_seq = outgoing.change.seq
 
 
+def forget_sent(session: Session, refused: list[Outgoing]) -> None:
+    """A push refused whole, before anything of it was applied: its entries are not in flight."""
+    for outgoing in refused:
+        entry = _entry(session, outgoing.change.kind, outgoing.change.id)
+        if entry is not None and entry.sent_seq == outgoing.change.seq:
+            entry.sent_seq = None
+
+
 def build_batch(session: Session, keys: list[tuple[str, str]]) -> list[Outgoing]:
     """The changes for these outbox entries as they stand now (an entry may have moved on)."""
     outgoing: list[Outgoing] = []
@@ -174,7 +186,7 @@ def store_receipts(
         still_current = entry is not None and entry.seq == change.seq
         if isinstance(result, Rejected):
             counts.rejected += 1
-            message = "; ".join(f"{error.field}: {error.message}" for error in result.errors)
+            message = refusal_text(change.kind, result.errors)
             counts.rejected_messages.append(message)
             if still_current and entry is not None:
                 # The server remembers its answer to every seq, refusals too: the retry takes a
@@ -193,6 +205,27 @@ def store_receipts(
             _settle_record(session, row, change, result, counts)
         if still_current:
             session.delete(entry)
+
+
+def refusal_text(kind: str, errors: Sequence[FieldErrorBody]) -> str:
+    """A refusal as a person reads it: each problem after the form's label for its field, or
+    alone when it concerns the change as a whole (``not_stored`` names no field)."""
+    return "; ".join(_problem_text(kind, error) for error in errors)
+
+
+def _problem_text(kind: str, error: FieldErrorBody) -> str:
+    if not error.field:
+        return error.message
+    return _("{field}: {message}").format(field=field_label(kind, error.field), message=error.message)
+
+
+def field_label(kind: str, name: str) -> str:
+    """The form's label for ``name``, in the current language; a name the form does not know (an
+    unknown field the server repeats back, the deletion marker) is shown as the server sent it."""
+    try:
+        return _(form_for(kind).field(name).label)
+    except KeyError:
+        return name
 
 
 def match_receipts(

@@ -17,6 +17,13 @@ CURSOR_PROTOCOL = "pull_cursor_protocol"
 # Set while a resync snapshot is being pulled: at its end, records it did not deliver go.
 SNAPSHOT = "snapshot_in_progress"
 LAST_SUCCESS = "last_success"
+# Until when pushes wait after the server's daily push quota, and the server's words for it
+# (see relay_app.sync.push_hold).
+PUSH_HELD_UNTIL = "push_held_until"
+PUSH_HELD_REASON = "push_held_reason"
+# The last time this device asked its server's default address who it is, without the token
+# (see relay_app.sync.identity): JSON {"url", "at"}.
+SERVER_CHECKED = "server_checked"
 RELAY_NAME = "relay_name"
 
 

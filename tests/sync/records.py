@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from relay_app.services.attachments import AttachmentStore
 from relay_app.services.record_files import RecordFileService
 from relay_app.sync.connect import files_dir
+from relay_central.blobs import blob_path
 
 if TYPE_CHECKING:
     from tests.central.harness import Central
@@ -61,8 +60,8 @@ def photo_of_partner(relay: Relay, size: int) -> str:
     return stored.sha256
 
 
-def download_photo(central: Central, relay: Relay, sha256: str) -> bytes | None:
-    token = relay.token
-    answer = requests.get(f"{central.url}/api/v1/attachments/{sha256}",
-                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    return answer.content if answer.status_code == 200 else None
+def stored_file(central: Central, sha256: str) -> bytes | None:
+    """The bytes the server stored under ``sha256``, read from its disk: a photo made by
+    ``photo_of_partner`` has no link on the server, and a file no link names is not served."""
+    path = blob_path(central.settings, sha256)
+    return path.read_bytes() if path.is_file() else None

@@ -11,7 +11,7 @@ from relay_app.store.models import AttachmentUpload
 from tests.central.harness import Central
 from tests.sync.conftest import Relay
 from tests.sync.fault_proxy import FaultProxy, Faults
-from tests.sync.records import download_photo, photo_of_partner
+from tests.sync.records import photo_of_partner, stored_file
 
 
 def test_a_records_photo_is_uploaded_once_and_whole(
@@ -22,7 +22,7 @@ def test_a_records_photo_is_uploaded_once_and_whole(
 
     summary = relay.sync()
     assert summary.in_sync and summary.files_uploaded == 1 and summary.files_pending == 0
-    content = download_photo(central, relay, sha256)
+    content = stored_file(central, sha256)
     assert content is not None and hashlib.sha256(content).hexdigest() == sha256
     with relay.services.database.read() as session:
         assert session.scalars(select(AttachmentUpload.done)).all() == [True]
@@ -45,7 +45,7 @@ def test_an_upload_over_a_cutting_link_resumes_from_the_servers_offset(
 
     assert proxy.stats.requests_cut + proxy.stats.responses_cut > 0
     assert summary.files_uploaded == 1 and summary.files_failed == 0
-    content = download_photo(central, relay, sha256)
+    content = stored_file(central, sha256)
     assert content is not None and hashlib.sha256(content).hexdigest() == sha256
     # Resumed, not restarted: far less than sending the file again for every cut.
     assert proxy.stats.bytes_up < 3 * size

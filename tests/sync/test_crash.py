@@ -18,7 +18,7 @@ from relay_app.sync.credentials import STORE_VARIABLE
 from relay_central.models import Record
 from tests.central.harness import Central
 from tests.sync.conftest import Relay
-from tests.sync.records import download_photo, partner, photo_of_partner
+from tests.sync.records import partner, photo_of_partner, stored_file
 
 REPO = Path(__file__).resolve().parents[2]
 ROUNDS = 24
@@ -95,5 +95,5 @@ def test_a_sync_killed_at_any_point_converges_when_run_again(
                for record_id, (version, _city) in server.items())
     assert relay.services.status().pending_changes == 0
     for sha256 in photos:  # every photo whole on the server, whatever chunk the kill cut
-        content = download_photo(central, relay, sha256)
+        content = stored_file(central, sha256)
         assert content is not None and hashlib.sha256(content).hexdigest() == sha256

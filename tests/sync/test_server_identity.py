@@ -15,12 +15,15 @@ from relay_app.cli.main import main
 from relay_app.config import resolve_paths
 from relay_app.services import open_services
 from relay_app.sync.connect import enroll_device, open_engine, stored_server
+from relay_app.sync.errors import SyncError
 from relay_app.sync.state import SERVER_ID, write_state
+from relay_app.sync.wire import API_PREFIX
 from relay_central.logging import REQUEST_LOGGER
 from relay_central.settings import Settings, load_settings
 from tests.central.harness import Central, central_servers
 from tests.sync.conftest import REGIONS
 from tests.sync.fault_proxy import FaultProxy, Faults
+from tests.sync.local_http import LocalHttpServer, Reply, Request, forwarding
 from tests.sync.records import partner
 
 
@@ -168,3 +171,80 @@ def test_too_many_wrong_codes_are_told_apart_from_a_wrong_code(
                            central.relay(REGIONS))
     assert code == 1 and "Too many failed enrolment attempts" in err
     assert len(err.strip().splitlines()) == 1
+
+
+class _Name:
+    """A server name whose address a test moves to another server, as DNS may move it."""
+
+    def __init__(self, first: str) -> None:
+        self.target = first
+
+    def answer(self, request: Request) -> Reply:
+        return forwarding(self.target)(request)
+
+
+def _authorised(link: LocalHttpServer) -> list[str]:
+    return [request.path for request in link.received if "Authorization" in request.headers]
+
+
+def test_the_default_address_is_asked_who_it_is_before_the_token_goes_out(
+    central: Central, other_central: Central, tmp_path: Path
+) -> None:
+    """Tried: a device enrolled at a name; the name then leads to another Relay server. Its last
+    check of who answers there is older than the check's age (here: never made, as after an
+    update). Before: the sync sent its token there with the first request (the default address
+    was never checked). Now the run asks ``GET /api/v1/server`` first, without the token, and
+    stops with the other-server message; nothing is sent or changed."""
+    from relay_app.sync.state import SERVER_CHECKED
+
+    name = _Name(central.url)
+    data_dir = resolve_paths(tmp_path / "laptop").data_dir
+    with LocalHttpServer(name.answer) as link, open_services(resolve_paths(data_dir)) as services:
+        enroll_device(services.database, data_dir, link.url, central.relay(REGIONS))
+        services.records("partners").create(partner(1))
+        with services.database.write() as session:
+            write_state(session, SERVER_CHECKED, None)
+        name.target = other_central.url
+        link.received.clear()
+
+        with pytest.raises(SyncError) as stopped:
+            open_engine(services.database, data_dir).sync()
+
+        assert stopped.value.code == "other_server" and link.url in str(stopped.value)
+        assert link.paths() == ["/api/v1/server"] and _authorised(link) == []
+        assert services.status().pending_changes == 1
+
+        name.target = central.url  # the name is mended: the sync goes on, and the check is kept
+        assert open_engine(services.database, data_dir).sync().in_sync
+        link.received.clear()
+        assert open_engine(services.database, data_dir).sync().idle
+        assert link.paths() == [f"{API_PREFIX}/sync/meta"]  # checked a moment ago: not again
+
+
+def test_a_token_refused_at_a_default_address_checked_recently_is_told_as_another_server(
+    central: Central, other_central: Central, tmp_path: Path
+) -> None:
+    """Tried: as above, but within the age of the last check (just enrolled), so the run does
+    not ask first and its token goes out with the idle check; the other server refuses it (401).
+    Before: the run said the server no longer accepts this device and to enrol it again, which
+    would enrol it with the wrong server. Now the run asks who answers there and stops with the
+    other-server message; nothing else is sent, and the next run asks before its token goes."""
+    name = _Name(central.url)
+    data_dir = resolve_paths(tmp_path / "laptop").data_dir
+    with LocalHttpServer(name.answer) as link, open_services(resolve_paths(data_dir)) as services:
+        enroll_device(services.database, data_dir, link.url, central.relay(REGIONS))
+        services.records("partners").create(partner(1))
+        name.target = other_central.url
+        link.received.clear()
+
+        with pytest.raises(SyncError) as stopped:
+            open_engine(services.database, data_dir).sync()
+
+        assert stopped.value.code == "other_server" and "accepts this device" not in str(stopped.value)
+        assert link.paths() == [f"{API_PREFIX}/sync/meta", "/api/v1/server"]
+        assert services.status().pending_changes == 1
+
+        link.received.clear()
+        with pytest.raises(SyncError):
+            open_engine(services.database, data_dir).sync()
+        assert link.paths() == ["/api/v1/server"] and _authorised(link) == []

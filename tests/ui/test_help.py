@@ -16,6 +16,7 @@ from relay_app.config import resolve_paths
 from relay_app.i18n import set_language
 from relay_app.log_file import LOG_FILE
 from relay_app.store.migrate import head_revision
+from relay_app.sync.wire import PROTOCOL_VERSION
 from relay_app.ui.about import AboutDialog
 from relay_app.ui.help import ShortcutsSheet, plain
 from relay_app.ui.main_window import MainWindow
@@ -116,7 +117,7 @@ def test_about_from_the_help_menu_gives_versions_folders_and_log_file_and_copies
     assert values["PySide6"] == PySide6.__version__
     assert values["SQLAlchemy"] == sqlalchemy.__version__
     assert values["Database schema revision"] == head_revision()
-    assert values["Sync protocol"] == "2"
+    assert values["Sync protocol"] == str(PROTOCOL_VERSION)
     assert values["Data folder"] == str(paths.data_dir)
     log = Path(values["Log file"])
     assert log == paths.data_dir / "logs" / LOG_FILE

@@ -7,7 +7,7 @@ from datetime import datetime
 from relay_app.formatting import format_datetime, format_decimal
 from relay_app.i18n import N_, _, ngettext
 from relay_app.services.outbox_view import OutboxRow
-from relay_app.sync.progress import PHASE_LABELS, Phase, SyncProgress, SyncSummary
+from relay_app.sync.progress import PHASE_LABELS, Phase, SyncProgress, SyncSummary, waiting_text
 from relay_app.ui.records.kinds import KIND_VIEWS
 
 OUTCOMES = {
@@ -31,6 +31,8 @@ def format_bytes(size: int) -> str:
 
 def progress_label(step: SyncProgress) -> str:
     """What the run is doing, with how far it got where that is known."""
+    if step.phase is Phase.WAITING:
+        return waiting_text(step.done)
     label = _(PHASE_LABELS[step.phase])
     if step.phase in (Phase.UPLOADING, Phase.DOWNLOADING):  # ``done`` counts bytes here
         if step.total:
@@ -76,13 +78,15 @@ def files_outcome(summary: SyncSummary) -> list[str]:
                 waiting,
             ).format(count=waiting)
         )
-    if summary.files_pending:
+    unsent = summary.files_pending - summary.files_over_quota
+    if unsent > 0:
         lines.append(
-            ngettext(
-                "{count} file waits to be sent.", "{count} files wait to be sent.",
-                summary.files_pending,
-            ).format(count=summary.files_pending)
+            ngettext("{count} file waits to be sent.", "{count} files wait to be sent.", unsent)
+            .format(count=unsent)
         )
+    note = summary.upload_quota_note()
+    if note:
+        lines.append(note)
     return lines
 
 

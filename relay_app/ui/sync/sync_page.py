@@ -313,7 +313,7 @@ class SyncPage(QWidget):
 
     def _progressed(self, step: SyncProgress) -> None:
         self._progress = step
-        if step.phase is Phase.RETRYING:
+        if step.phase in (Phase.RETRYING, Phase.WAITING):
             pass  # the bar keeps what got through; the words say it is trying again
         elif step.total:
             self.progress.setRange(0, step.total)

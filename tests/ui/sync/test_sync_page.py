@@ -176,8 +176,9 @@ def test_a_captive_portal_or_a_failing_server_is_named_on_the_page(
     connection: str,
 ) -> None:
     """One sync reaches the real server (Online); the next meets a Wi-Fi login page or a server
-    answering 500. The page says which, in its words, at once (one request), and the status bar
-    tells a portal (no way out yet) from a server that answered with a failure."""
+    answering 500. The page says which, in its words, at once (one request: the question of who
+    answers at this address, not yet checked, which carries no token), and the status bar tells a
+    portal (no way out yet) from a server that answered with a failure."""
     window, page = enrolled_window, enrolled_window.sync_page
     assert press_sync_now(qtbot, window).in_sync
     assert window.status_panel.connection.text() == "Online"
@@ -195,5 +196,5 @@ def test_a_captive_portal_or_a_failing_server_is_named_on_the_page(
     assert words in page.result.text() and "could not be reached" not in page.result.text()
     assert words in (page.history.rows[0].error or "")
     assert window.status_panel.connection.text() == connection
-    assert fake.paths() == ["/api/v1/sync/meta"]
+    assert fake.paths() == ["/api/v1/server"]
     assert page.outbox.rowCount() == 1
