@@ -67,10 +67,14 @@ def register(
 
 
 def _qt_for_documents() -> Any:
-    """A GUI application on the offscreen platform: Qt's painter and fonts, no window."""
-    from PySide6.QtGui import QGuiApplication
+    """A Qt application on the offscreen platform: Qt's painter and fonts, no window.
 
-    return QGuiApplication.instance() or QGuiApplication(["relay-app", "-platform", "offscreen"])
+    A widgets application, not a bare GUI one: one process may open a window after writing a
+    document (the window's tests do), and Qt aborts a widget made under a bare GUI application.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(["relay-app", "-platform", "offscreen"])
 
 
 def show_duplicates(args: argparse.Namespace, paths: Paths) -> int:
