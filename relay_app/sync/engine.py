@@ -23,6 +23,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 
 from relay_app.i18n import _, ngettext
+from relay_app.services.duplicates import REGISTRATIONS, merges_to_settle, settle_merges_in
 from relay_app.services.outbox import device_identity, move_past
 from relay_app.store.database import Database
 from relay_app.store.models import PendingChange, SyncConflict, SyncRun
@@ -200,7 +201,7 @@ class SyncEngine:
         with self.database.read() as session:
             if read_state(session, SNAPSHOT):
                 return False
-            if due_entries(session, None if retry_refused else utc_now()):
+            if due_entries(session, None if retry_refused else utc_now()) or merges_to_settle(session):
                 return False
             cursor = read_state(session, CURSOR)
         if cursor != meta.latest_cursor or keys_to_fetch(self.database):
@@ -216,6 +217,17 @@ class SyncEngine:
         with self.database.read() as session:
             # Taken once: an entry edited during this run waits for the next one (``tick``).
             keys = due_entries(session, None if retry_refused else utc_now())
+        self._push_entries(keys, summary, counts)
+        # A merge's delete may go only once its pointer is on the server, which the receipts
+        # just stored may say: send those deletes in this same run, in one more push (only them,
+        # so a change refused a moment ago is not sent twice).
+        with self.database.write() as session:
+            settled = settle_merges_in(session)
+        if settled:
+            deletes = [(REGISTRATIONS, record_id) for record_id in settled]
+            self._push_entries(deletes, summary, ReceiptCounts())
+
+    def _push_entries(self, keys: list[tuple[str, str]], summary: SyncSummary, counts: ReceiptCounts) -> None:
         total = len(keys)
         position = 0
         try:
