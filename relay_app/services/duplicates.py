@@ -13,8 +13,9 @@ was merged into, through ``resolve_merged``.
 On the wire a delete carries no values, so the tombstone is written in two steps: the merge sends
 ``merged_into`` as an ordinary edit while the registration is already hidden here, and
 ``settle_merges`` sends the delete once that edit has left the outbox (the server then keeps the
-pointer in its tombstone, and every device pulls it). A device that pulls a live registration with
-``merged_into`` set deletes it the same way.
+pointer in its tombstone, and every device pulls it). The sync engine settles right after storing
+its push receipts and pushes those deletes in the same run, so one sync completes a merge. A device that pulls
+a live registration with ``merged_into`` set deletes it the same way.
 """
 
 from __future__ import annotations
@@ -281,10 +282,20 @@ class DuplicateService:
         whose delete has not arrived yet). Returns how many deletes were recorded.
         """
         with self.database.write() as session:
-            return settle_merges_in(session)
+            return len(settle_merges_in(session))
 
 
-def settle_merges_in(session: Session) -> int:
+def merges_to_settle(session: Session) -> bool:
+    """Whether a merge's delete may be waiting: the sync engine is not idle while one is."""
+    waiting = select(MergeTombstoneDue.registration_id).limit(1)
+    live_merged = select(Registration.id).where(
+        Registration.merged_into.is_not(None), Registration.deleted.is_(False)
+    ).limit(1)
+    return session.scalar(waiting) is not None or session.scalar(live_merged) is not None
+
+
+def settle_merges_in(session: Session) -> list[str]:
+    """``settle_merges`` in the caller's transaction; returns the ids whose delete was recorded."""
     pending = set(
         session.scalars(select(PendingChange.record_id).where(PendingChange.kind == REGISTRATIONS))
     )
@@ -292,11 +303,11 @@ def settle_merges_in(session: Session) -> int:
     live_merged = session.scalars(
         select(Registration).where(Registration.merged_into.is_not(None), Registration.deleted.is_(False))
     ).all()
-    settled = 0
+    settled: list[str] = []
     for row in live_merged:
         if row.id not in pending:
             _tombstone(session, row)
-            settled += 1
+            settled.append(row.id)
             due.pop(row.id, None)
             session.execute(delete(MergeTombstoneDue).where(MergeTombstoneDue.registration_id == row.id))
     for registration_id in due:
@@ -305,7 +316,7 @@ def settle_merges_in(session: Session) -> int:
         row = session.scalar(select(Registration).where(Registration.id == registration_id))
         if row is not None:
             _tombstone(session, row)
-            settled += 1
+            settled.append(row.id)
         session.execute(
             delete(MergeTombstoneDue).where(MergeTombstoneDue.registration_id == registration_id)
         )

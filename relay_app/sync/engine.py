@@ -24,6 +24,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 
 from relay_app.i18n import _, ngettext
+from relay_app.services.duplicates import REGISTRATIONS, merges_to_settle, settle_merges_in
 from relay_app.services.outbox import device_identity, move_past
 from relay_app.store.database import Database
 from relay_app.store.models import PendingChange, SyncConflict, SyncRun
@@ -212,7 +213,7 @@ class SyncEngine:
         with self.database.read() as session:
             if read_state(session, SNAPSHOT):
                 return False
-            if due_entries(session, None if retry_refused else utc_now()):
+            if due_entries(session, None if retry_refused else utc_now()) or merges_to_settle(session):
                 return False
             cursor = read_state(session, CURSOR)
         if cursor != meta.latest_cursor or keys_to_fetch(self.database):
@@ -232,17 +233,37 @@ class SyncEngine:
             summary.push_held = str(refused)
 
     def _push_outbox(self, summary: SyncSummary, retry_refused: bool) -> None:
-        counts = ReceiptCounts()
         with self.database.read() as session:
             probes = build_probes(session, unconfirmed_entries(session))
+        self._push_entries(summary, ReceiptCounts(), probes=probes, retry_refused=retry_refused)
+        # A merge's delete may go only once its pointer is on the server, which the receipts
+        # just stored may say: send those deletes in this same run, in one more push (only them,
+        # so a change refused a moment ago is not sent twice).
+        with self.database.write() as session:
+            settled = settle_merges_in(session)
+        if settled:
+            deletes = [(REGISTRATIONS, record_id) for record_id in settled]
+            self._push_entries(summary, ReceiptCounts(), keys=deletes)
+
+    def _push_entries(
+        self,
+        summary: SyncSummary,
+        counts: ReceiptCounts,
+        *,
+        probes: list[Outgoing] | None = None,
+        retry_refused: bool = False,
+        keys: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """Push ``keys`` (by default the outbox entries due now), after ``probes``."""
         total = 0
         position = 0
         try:
             if probes:
                 self._send(probes, counts, probes=True)
-            with self.database.read() as session:
-                # Taken once: an entry edited during this run waits for the next one (``tick``).
-                keys = due_entries(session, None if retry_refused else utc_now())
+            if keys is None:
+                with self.database.read() as session:
+                    # Taken once: an entry edited during this run waits for the next one (``tick``).
+                    keys = due_entries(session, None if retry_refused else utc_now())
             total = len(keys)
             while position < len(keys):
                 chunk = keys[position : position + self.batch.size]

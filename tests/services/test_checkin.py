@@ -273,3 +273,27 @@ def test_export_writes_the_forum_with_its_check_in_state(
     arrived = datetime.fromisoformat(by_name["Ndiaye"]["checked_in_at"])
     assert abs(datetime.now(UTC) - arrived) < timedelta(minutes=5)
     assert by_name["Sow"]["checked_in_at"] == ""
+
+
+def test_the_head_count_agrees_with_the_people_listed(services: Services, forum_id: str) -> None:
+    """The head-count reads statuses and the forum's scans without loading the people; tried
+    against what the list of attendees says: a person checked in then cancelled, one checked in
+    then deleted, one who came only yesterday (the forum lasts three days), one in today, and an
+    entry at another forum. Only today's registered arrival counts."""
+    today = _register(services, forum_id, first_name="Awa")
+    cancelled = _register(services, forum_id, first_name="Binta")
+    deleted = _register(services, forum_id, first_name="Coumba")
+    yesterday_only = _register(services, forum_id, first_name="Demba")
+    other_forum = services.records("forums").create(factories.forum(name="Forum andin")).id
+    elsewhere = _register(services, other_forum, first_name="Rosa")
+    for person in (today, cancelled, deleted, elsewhere):
+        services.check_ins.check_in(person, by="Desk")
+    _pulled_scan(services, yesterday_only, "Laptop B", datetime.now(UTC) - timedelta(days=1))
+    services.records("registrations").update(cancelled, {"status": "cancelled"})
+    services.records("registrations").delete(deleted)
+
+    counts = services.check_ins.counts(forum_id)
+    listed = services.check_ins.attendees(forum_id)
+    assert counts.checked_in == sum(person.checked_in and person.status == "registered" for person in listed)
+    assert (counts.registered, counts.checked_in, counts.cancelled) == (2, 1, 1)
+    assert services.check_ins.counts(other_forum).checked_in == 1

@@ -276,3 +276,112 @@ def test_upgrade_to_0006_moves_check_in_times_into_the_log(tmp_path: Path) -> No
         assert not services.check_ins.attendee(absent).checked_in
         assert services.check_ins.counts(forum).checked_in == 1
         assert services.status().pending_changes == 2
+
+
+def _table_contents(database: Path) -> dict[str, tuple[list[str], list[tuple[object, ...]]]]:
+    """Every table's columns and rows (in rowid order), read with plain sqlite3."""
+    connection = sqlite3.connect(database)
+    try:
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name != 'alembic_version' ORDER BY name"
+        )]
+        contents = {}
+        for table in tables:
+            cursor = connection.execute(f'SELECT * FROM "{table}"')
+            columns = [description[0] for description in cursor.description]
+            contents[table] = (columns, cursor.fetchall())
+        return contents
+    finally:
+        connection.close()
+
+
+def _schema(database: Path) -> dict[str, str]:
+    connection = sqlite3.connect(database)
+    try:
+        return dict(connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+        ).fetchall())
+    finally:
+        connection.close()
+
+
+def test_upgrade_from_0006_to_0007_keeps_registrations_and_check_ins(tmp_path: Path) -> None:
+    """Tried: a 0006 store with partners, a forum, three registrations (one checked in, one
+    deleted), two check-in scans (an entry and its cancellation, one still queued to sync) is
+    upgraded to 0007. Every row of every table is unchanged, so is every other table's schema;
+    registrations gain an empty ``merged_into`` and ``merge_tombstones_due`` exists, empty; the
+    services then read the two live registrations and a head-count of one. (The services are
+    opened only after the upgrade: opening them upgrades to head.)"""
+    paths = resolve_paths(tmp_path)
+    assert upgrade_database(paths.database, paths.backups, revision="0006") == "0006"
+    _fill_first_revision(paths.database)
+    forum, arrived, absent, gone = (
+        "f0f0f0f0-0000-4000-8000-000000000001", "a0a0a0a0-0000-4000-8000-000000000002",
+        "b0b0b0b0-0000-4000-8000-000000000003", "c0c0c0c0-0000-4000-8000-000000000004",
+    )
+    entry, cancelled, undo = (
+        "d0d0d0d0-0000-4000-8000-000000000005", "e0e0e0e0-0000-4000-8000-000000000006",
+        "e1e1e1e1-0000-4000-8000-000000000007",
+    )
+    device = "b5f0a3e2-1111-4c1e-9c55-0a0b0c0d0e0f"
+    connection = sqlite3.connect(paths.database)
+    with connection:
+        connection.execute(
+            f"INSERT INTO forums ({SYNC_COLUMNS}, name, region, start_date, end_date, capacity,"
+            " languages) VALUES (?, ?, ?, 0, 'dev', 2, '[]', 'Forum', 'sub_saharan_africa',"
+            " '2026-03-10', '2026-03-10', 50, '[]')",
+            (forum, STAMP, STAMP),
+        )
+        for registration, first_name, deleted in (
+            (arrived, "Awa", 0), (absent, "Émile", 0), (gone, "Ines", 1)
+        ):
+            connection.execute(
+                f"INSERT INTO registrations ({SYNC_COLUMNS}, forum_id, first_name, last_name,"
+                " email, role, travel_support, consent, status)"
+                " VALUES (?, ?, ?, ?, 'dev', 4, '[]', ?, ?, 'Ndiaye', ?, 'farmer', 0, 1, 'registered')",
+                (registration, STAMP, STAMP, deleted, forum, first_name, f"{first_name}@example.org"),
+            )
+        scans = (
+            (entry, arrived, "entry", None, 3, "[]"),
+            (cancelled, absent, "entry", None, 3, "[]"),
+            (undo, absent, "cancel", cancelled, None, "[]"),
+        )
+        for scan_id, registration, direction, cancels, version, dirty in scans:
+            connection.execute(
+                "INSERT INTO checkins (id, registration_id, device_id, device_name, scanned_at,"
+                " direction, cancels, offline, created_at, updated_at, deleted, origin_device,"
+                " base_version, dirty_fields) VALUES (?, ?, ?, 'Desk 1', ?, ?, ?, 1, ?, ?, 0, ?, ?, ?)",
+                (scan_id, registration, device, STAMP, direction, cancels, STAMP, STAMP, device,
+                 version, dirty),
+            )
+        connection.execute(
+            "INSERT INTO pending_changes (kind, record_id, seq, op, fields, created_at, updated_at,"
+            " attempts) VALUES ('checkins', ?, 2, 'upsert', '[]', ?, ?, 0)",
+            (undo, STAMP, STAMP),
+        )
+    connection.close()
+    before, schema_before = _table_contents(paths.database), _schema(paths.database)
+    assert len(before["checkins"][1]) == 3 and len(before["registrations"][1]) == 3
+
+    assert upgrade_database(paths.database, paths.backups, revision="0007") == "0007"
+
+    after, schema_after = _table_contents(paths.database), _schema(paths.database)
+    assert set(after) == set(before) | {"merge_tombstones_due"}
+    assert after["merge_tombstones_due"] == (["registration_id", "kept_id", "merged_at"], [])
+    for table, (columns, rows) in before.items():
+        columns_after, rows_after = after[table]
+        if table == "registrations":
+            assert columns_after == [*columns, "merged_into"]
+            assert [row[:-1] for row in rows_after] == rows
+            assert {row[-1] for row in rows_after} == {None}
+        else:
+            assert (columns_after, rows_after) == (columns, rows), table
+    changed = {name for name in schema_before if schema_after.get(name) != schema_before[name]}
+    assert changed == {"registrations"}
+
+    with open_services(paths) as services:
+        listed = services.records("registrations").list(filters={"forum_id": forum})
+        assert sorted(view.id for view in listed) == sorted([arrived, absent])
+        assert services.check_ins.counts(forum).checked_in == 1  # Awa's entry; Émile's undone
+        assert services.duplicates.duplicates(forum) == []

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from relay_app.services.badges import badge_payload, registration_for_scan
 from relay_app.services.duplicates import resolve_merged
+from relay_app.store.models import MergeTombstoneDue, PendingChange
+from relay_app.sync.errors import Cancelled
+from relay_app.sync.progress import Phase, SyncProgress
 from relay_central.models import Record
 from tests.central.harness import Central
 from tests.sync.conftest import Relay
@@ -49,9 +53,7 @@ def test_two_laptops_one_person_merged_and_the_merge_reaches_both(
     groups = laptop_a.services.duplicates.duplicates(forum_id)
     assert [(set(group.ids), group.reason) for group in groups] == [({keep, other}, "email")]
     laptop_a.services.duplicates.merge(keep, other)
-    assert laptop_a.sync().in_sync  # the kept answers and the pointer
-    assert laptop_a.services.duplicates.settle_merges() == 1
-    assert laptop_a.sync().in_sync  # the delete
+    assert laptop_a.sync().in_sync  # the kept answers, the pointer, then the delete
     assert laptop_b.sync().in_sync
 
     tombstone = _server_record(central, other)
@@ -71,8 +73,9 @@ def test_two_laptops_one_person_merged_and_the_merge_reaches_both(
 def test_a_pointer_pulled_before_its_delete_is_settled_on_the_other_laptop(
     central: Central, make_relay: Callable[..., Relay]
 ) -> None:
-    """Tried: A merges and syncs once (the pointer only, A's delete not sent yet); B syncs and
-    looks for duplicates: B deletes the merged-away copy itself, and its delete is accepted."""
+    """Tried: A merges and its sync is stopped once the pointer's receipt is stored (the delete not
+    sent yet); B syncs and looks for duplicates: B deletes the merged-away copy itself, and its
+    delete is accepted."""
     laptop_a, laptop_b = make_relay("a"), make_relay("b")
     forum_id = laptop_a.services.records("forums").create(forum()).id
     registrations_a = laptop_a.services.records("registrations")
@@ -81,12 +84,71 @@ def test_a_pointer_pulled_before_its_delete_is_settled_on_the_other_laptop(
     laptop_a.sync()
     laptop_b.sync()
     laptop_a.services.duplicates.merge(keep, other)
-    laptop_a.sync()
+    with pytest.raises(Cancelled):
+        laptop_a.sync(progress=_stop_when_pushed)
+    assert not _server_record(central, other).deleted
     laptop_b.sync()
     assert laptop_b.services.duplicates.duplicates(forum_id) == []
     registrations_b = laptop_b.services.records("registrations")
     assert [view.id for view in registrations_b.list(filters={"forum_id": forum_id})] == [keep]
     assert laptop_b.sync().in_sync
-    laptop_a.services.duplicates.settle_merges()
-    assert laptop_a.sync().in_sync
+    assert laptop_a.sync().in_sync  # the stopped run's delete goes now
     assert _server_record(central, other).deleted
+
+
+def test_a_pulled_pointer_is_settled_by_the_next_sync_with_nothing_else_to_do(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    """Tried: A merges and its sync is stopped once the pointer's receipt is stored; B pulls the
+    pointer, then syncs again with an empty outbox and the server's latest cursor (a run that
+    would otherwise end at the idle check). That run deletes B's copy and the server takes it."""
+    laptop_a, laptop_b = make_relay("a"), make_relay("b")
+    forum_id = laptop_a.services.records("forums").create(forum()).id
+    registrations_a = laptop_a.services.records("registrations")
+    keep = registrations_a.create(registration(forum_id, email="awa@example.org")).id
+    other = registrations_a.create(registration(forum_id, email="AWA@example.org")).id
+    laptop_a.sync()
+    laptop_b.sync()
+    laptop_a.services.duplicates.merge(keep, other)
+    with pytest.raises(Cancelled):
+        laptop_a.sync(progress=_stop_when_pushed)
+    assert laptop_b.sync().pulled >= 1
+
+    summary = laptop_b.sync()
+
+    assert not summary.idle and summary.in_sync and summary.pending == 0
+    assert _server_record(central, other).deleted
+    registrations_b = laptop_b.services.records("registrations")
+    assert [view.id for view in registrations_b.list(filters={"forum_id": forum_id})] == [keep]
+
+
+def test_one_sync_after_a_merge_leaves_the_tombstone_on_the_server_and_the_outbox_empty(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    """Tried: a laptop merges two synced registrations and syncs once, nothing else. The server
+    then holds the merged-away one as a tombstone carrying ``merged_into``, the laptop's outbox is
+    empty and no delete waits; a second sync has nothing to send."""
+    laptop = make_relay("a")
+    forum_id = laptop.services.records("forums").create(forum()).id
+    registrations = laptop.services.records("registrations")
+    keep = registrations.create(registration(forum_id, email="ines@example.org")).id
+    other = registrations.create(registration(forum_id, email="INES@example.org", phone="0612345678")).id
+    assert laptop.sync().in_sync
+    laptop.services.duplicates.merge(keep, other)
+
+    summary = laptop.sync()
+
+    assert summary.in_sync and summary.pending == 0
+    tombstone = _server_record(central, other)
+    assert tombstone.deleted and tombstone.values["merged_into"] == keep
+    assert _server_record(central, keep).values["phone"] == "0612345678"
+    with laptop.services.database.read() as session:
+        assert session.scalar(select(func.count()).select_from(PendingChange)) == 0
+        assert session.scalar(select(func.count()).select_from(MergeTombstoneDue)) == 0
+    assert laptop.sync().pushed == 0
+
+
+def _stop_when_pushed(step: SyncProgress) -> None:
+    """Stops a run as soon as its first push's receipts are stored (a cut link, a closed lid)."""
+    if step.phase is Phase.PUSHED:
+        raise Cancelled()
