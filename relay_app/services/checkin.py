@@ -26,6 +26,7 @@ from relay_app.codelists import sort_key
 from relay_app.forms import CHECKIN_KIND, form_for
 from relay_app.i18n import _
 from relay_app.services.checkin_log import CANCEL, ENTRY, EXIT, DoubleEntry, Presence, Scan, presence
+from relay_app.services.duplicates import merged_pointers
 from relay_app.services.errors import NotFound, ServiceError, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change
 from relay_app.services.records import RecordService, RecordView
@@ -238,7 +239,7 @@ class CheckInService:
     def scans(self, registration_id: str) -> list[Scan]:
         """Every scan of the registration, in time order (cancelled and cancelling ones too)."""
         with self.database.read() as session:
-            rows = self._scan_rows(session, [registration_id])
+            rows = [row for _kept, row in self._scan_rows(session, [registration_id])]
         return sorted((scan_of(row) for row in rows), key=lambda scan: (scan.scanned_at, scan.id))
 
     def counts(self, forum_id: str) -> AttendanceCounts:
@@ -391,8 +392,8 @@ class CheckInService:
         day = self._day(forum_id) if forum_id else None
         by_registration: dict[str, list[Scan]] = defaultdict(list)
         with self.database.read() as session:
-            for row in self._scan_rows(session, ids):
-                by_registration[row.registration_id].append(scan_of(row))
+            for kept, row in self._scan_rows(session, ids):
+                by_registration[kept].append(scan_of(row))
             places = {row.id: place for place, row in enumerate(waiting(session, forum_id), 1)}
         return [
             attendee_of(record, presence(by_registration.get(record.id, ()), day),
@@ -401,14 +402,22 @@ class CheckInService:
         ]
 
     @staticmethod
-    def _scan_rows(session: Session, registration_ids: Iterable[str]) -> list[CheckIn]:
-        wanted = list(registration_ids)
-        rows: list[CheckIn] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows.extend(session.scalars(
-                select(CheckIn).where(CheckIn.registration_id.in_(chunk), CheckIn.deleted.is_(False))
-            ))
+    def _scan_rows(session: Session, registration_ids: Iterable[str]) -> list[tuple[str, CheckIn]]:
+        """The scans of ``registration_ids``, each with the registration it counts for: a scan of a
+        registration merged into one of them counts for the one kept (the log is never rewritten,
+        so a merge keeps every check-in of both)."""
+        wanted = list(dict.fromkeys(registration_ids))
+        kept_of = {away: kept for away, kept in merged_pointers(session).items() if kept in set(wanted)}
+        asked = [*wanted, *kept_of]
+        rows: list[tuple[str, CheckIn]] = []
+        for start in range(0, len(asked), 500):
+            chunk = asked[start : start + 500]
+            rows.extend(
+                (kept_of.get(row.registration_id, row.registration_id), row)
+                for row in session.scalars(
+                    select(CheckIn).where(CheckIn.registration_id.in_(chunk), CheckIn.deleted.is_(False))
+                )
+            )
         return rows
 
     def _write_scans(self, scans: list[tuple[str, str, str | None]], by: str | None) -> None:

@@ -144,3 +144,18 @@ def test_merge_refuses_itself_other_forums_and_gone_records(services: Services, 
         services.duplicates.merge(a, c)  # merged already
     with services.database.read() as session:
         assert session.scalar(select(Registration.merged_into).where(Registration.id == c)) == a
+
+
+def test_a_merge_keeps_the_check_ins_of_both_in_the_log(services: Services, forum_id: str) -> None:
+    """Tried: the same person checked in at one desk under one registration and, on a later day's
+    list, under the other; after the merge the kept one is checked in, counted once, and every
+    scan of both is still in the log (nothing is rewritten)."""
+    keep = _register(services, forum_id, first_name="Binta", last_name="Sow", email="b@example.org")
+    other = _register(services, forum_id, first_name="binta", last_name="SOW", email="B@example.org")
+    services.check_ins.check_in(other, by="Desk 2")
+    assert not services.check_ins.attendee(keep).checked_in
+    services.duplicates.merge(keep, other)
+    assert services.check_ins.attendee(keep).checked_in
+    assert [scan.registration_id for scan in services.check_ins.scans(keep)] == [other]
+    counts = services.check_ins.counts(forum_id)
+    assert (counts.registered, counts.checked_in) == (1, 1)
