@@ -257,15 +257,18 @@ class CheckInService:
             }
             registered = [key for key, status in statuses.items() if status == REGISTERED]
             scans: dict[str, list[Scan]] = defaultdict(list)
+            # A deleted registration's scans count for nobody, unless it was merged into a live
+            # one: then they count for the one kept.
+            kept_of = merged_pointers(session)
             forum_scans = (
                 select(CheckIn)
                 .join(Registration, Registration.id == CheckIn.registration_id)
-                .where(Registration.forum_id == forum_id, Registration.deleted.is_(False),
-                       CheckIn.deleted.is_(False))
+                .where(Registration.forum_id == forum_id, CheckIn.deleted.is_(False))
             )
             for row in session.scalars(forum_scans):
-                if statuses.get(row.registration_id) == REGISTERED:
-                    scans[row.registration_id].append(scan_of(row))
+                owner = kept_of.get(row.registration_id, row.registration_id)
+                if statuses.get(owner) == REGISTERED:
+                    scans[owner].append(scan_of(row))
         day = self._day(forum_id)
         beyond: tuple[str, ...] = ()
         if capacity is not None and len(registered) > capacity:
