@@ -10,12 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from relay_app.ui.editor.record_editor import RecordEditor
 from relay_app.ui.main_window import VIEWS, MainWindow
-from tests.ui.person import activate, type_keys
+from tests.ui.person import activate, press, type_keys
 
 EDITED_KINDS = ("partners", "practices", "forums", "registrations")
 # Height a title bar and a task bar take from the screen, in device pixels.
@@ -124,3 +125,68 @@ def test_list_headers_elide_at_the_end_with_the_whole_label_as_tooltip(window: M
                 section, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
             )
             assert label and tooltip == label, (kind, section)
+
+
+def _accessible_name(widget: QWidget) -> str:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return interface.text(QAccessible.Text.Name) if interface is not None else ""
+
+
+def test_every_visible_control_of_each_editor_has_an_accessible_name(window: MainWindow) -> None:
+    """Every widget a person can Tab to in each editor (inputs, filter boxes, calendar and file
+    buttons, the steps' buttons) gives a screen reader a name."""
+    window.resize(1200, 760)
+    for kind, editor in editors(window):
+        controls = [
+            widget
+            for widget in editor.findChildren(QWidget)
+            if widget.isVisibleTo(editor)
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None  # a choice's text box: the choice takes the focus
+        ]
+        assert len(controls) > 5, kind
+        unnamed = [type(widget).__name__ for widget in controls if not _accessible_name(widget)]
+        assert not unnamed, (kind, unnamed)
+
+
+def _reading_position(editor: RecordEditor, widget: QWidget) -> tuple[int, int, int]:
+    """Where a widget sits in the editor's text, scroll position left out: (y, bottom, x)."""
+    host = editor.scroll.widget()
+    if host.isAncestorOf(widget):
+        top = widget.mapTo(host, QPoint(0, 0))
+        return top.y(), top.y() + widget.height(), top.x()
+    top = widget.mapTo(editor, QPoint(0, 0))
+    below = host.height() + top.y()  # the buttons under the form
+    return below, below + widget.height(), top.x()
+
+
+def test_tab_follows_the_reading_order_of_each_editor(window: MainWindow, qtbot: QtBot) -> None:
+    """Tab from the first field of each editor: each next stop is right of the previous one on
+    the same line, or on a line below, until the focus leaves the editor after Save."""
+    window.resize(1200, 760)
+    activate(window, qtbot)
+    for kind, editor in editors(window):
+        QApplication.processEvents()
+        first = next(iter(editor.rows.values())).input.focus
+        first.setFocus()
+        qtbot.waitUntil(first.hasFocus)
+        previous, seen = first, [first]
+        while True:
+            press(Qt.Key.Key_Tab)
+            current = QApplication.focusWidget()
+            assert current is not None
+            if not editor.isAncestorOf(current) or current in seen:
+                break
+            top, bottom, x = _reading_position(editor, current)
+            p_top, p_bottom, p_x = _reading_position(editor, previous)
+            same_line = top < p_bottom and p_top < bottom  # the two overlap vertically
+            assert (x > p_x) if same_line else (top > p_top), (
+                kind,
+                type(previous).__name__,
+                previous.accessibleName() or _accessible_name(previous),
+                type(current).__name__,
+                current.accessibleName() or _accessible_name(current),
+            )
+            previous = current
+            seen.append(current)
+        assert previous is editor.save_button, (kind, _accessible_name(previous))

@@ -270,6 +270,9 @@ class MultiChoiceInput(FieldInput):
         self._fill(list(value or []))
         self.changed.emit()
 
+    def tab_stops(self) -> list[QWidget]:
+        return [self.filter, self.list]
+
     def set_accessible_name(self, name: str) -> None:
         self.filter.setAccessibleName(_("{field}: filter").format(field=name))
         self.list.setAccessibleName(name)
@@ -338,6 +341,10 @@ class TextListInput(FieldInput):
         self.steps = StepsInput()
         self.steps.changed.connect(self.changed)
         self.widget, self.focus = self.steps, self.steps.list
+
+    def tab_stops(self) -> list[QWidget]:
+        steps = self.steps
+        return [steps.list, steps.add_button, steps.remove_button, steps.up_button, steps.down_button]
 
     def raw(self) -> Any:
         return self.steps.items()

@@ -157,11 +157,11 @@ class RecordEditor(QWidget):
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = []
         for row in self.rows.values():
-            chain.append(row.input.focus)
-            if hasattr(row.input, "list") and row.input.list is not row.input.focus:
-                chain.append(row.input.list)
+            chain.extend(row.input.tab_stops())
             if row.field.name == "longitude" and self.paste_button is not None:
                 chain.append(self.paste_button)
+            if row.field.name == "soc_method" and self.carbon_label is not None:
+                chain.append(self.carbon_label)  # read aloud where it shows, under the method
         for box in self.file_boxes.values():
             chain.extend(box.focus_widgets())
         chain.extend([self.cancel_button, self.save_button])
