@@ -190,6 +190,7 @@ def main() -> None:
             ("settings", "settings", False),
             ("practices", "practice-editor", True),
             ("partners", "partner-editor", True),
+            ("forums", "forum-editor", True),
         ]
         # First, while no editor has widened the window (an editor's minimum width stays).
         # Two partners selected and the list's context menu opened on them, as with the Menu key.

@@ -11,11 +11,13 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from relay_app.services import Services
 from relay_app.ui.editor.record_editor import RecordEditor
 from relay_app.ui.main_window import VIEWS, MainWindow
+from tests import factories
 from tests.ui.person import activate, press, type_keys
 
 EDITED_KINDS = ("partners", "practices", "forums", "registrations")
@@ -190,3 +192,22 @@ def test_tab_follows_the_reading_order_of_each_editor(window: MainWindow, qtbot:
             previous = current
             seen.append(current)
         assert previous is editor.save_button, (kind, _accessible_name(previous))
+
+
+def test_a_long_name_shows_its_start_in_a_narrow_editor(
+    window: MainWindow, services: Services
+) -> None:
+    """A partner with a long name opened at 1200×760: its name box showed the end of the name."""
+    name = "Institut de recherche pour la séquestration du carbone et la santé des sols"
+    services.records("partners").create(factories.partner(name=name))
+    window.resize(1200, 760)
+    window.show_view("partners")
+    panel = window.panels["partners"]
+    panel.apply_query()
+    panel.move_selection(1)
+    panel.edit_selected()
+    QApplication.processEvents()
+    box = panel.editor.field_input("name").focus
+    assert isinstance(box, QLineEdit)
+    assert box.text() == name and box.width() < box.fontMetrics().horizontalAdvance(name)
+    assert box.cursorPosition() == 0

@@ -53,6 +53,7 @@ class TextInput(FieldInput):
         if isinstance(value, datetime):
             value = value.isoformat(timespec="minutes")
         self.edit.setText("" if value is None else str(value))
+        self.edit.setCursorPosition(0)  # a long name shows its start in a narrow editor
 
     def retranslate_ui(self) -> None:
         placeholders = {
