@@ -1,6 +1,10 @@
 """Render the main views offscreen to docs/screenshots/*.png, over a small sample data set.
 
-.venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language en] [--size 1280x800]
+.venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language en] [--size 1200x760]
+    [--scale 1.75]
+
+``--scale`` sets QT_SCALE_FACTOR (as a person's display scaling would) before Qt starts, to see the
+window as it is laid out on a high-density screen.
 
 Besides the views: the first-run welcome, the keyboard shortcuts sheet (F1) and About, each alone.
 """
@@ -152,8 +156,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--language", default="en")
-    parser.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--size", default="1200x760", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--scale", default=None, help="display scale factor, such as 1.25 or 1.75")
     arguments = parser.parse_args()
+    if arguments.scale:
+        os.environ["QT_SCALE_FACTOR"] = arguments.scale  # read once, when QApplication starts
     width, height = (int(part) for part in arguments.size.lower().split("x"))
     out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -183,6 +190,7 @@ def main() -> None:
             ("settings", "settings", False),
             ("practices", "practice-editor", True),
             ("partners", "partner-editor", True),
+            ("forums", "forum-editor", True),
         ]
         # First, while no editor has widened the window (an editor's minimum width stays).
         # Two partners selected and the list's context menu opened on them, as with the Menu key.

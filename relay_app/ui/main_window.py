@@ -30,6 +30,7 @@ from relay_app.ui.actions import WindowActions
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.dialogs import Unsaved, ask_unsaved
 from relay_app.ui.drafts_banner import DraftsBanner
+from relay_app.ui.form_scroll import FormScrollArea
 from relay_app.ui.forums_page import ForumsPage
 from relay_app.ui.help import show_shortcuts
 from relay_app.ui.icons import app_icon, icon
@@ -80,8 +81,9 @@ class MainWindow(QMainWindow):
             "partners": self.panels["partners"],
             "practices": self.panels["practices"],
             "forums": self.forums_page,
-            "sync": self.sync_page,
-            "settings": self.settings_page,
+            # Tall pages scroll, so they never make the window taller than a small screen.
+            "sync": FormScrollArea(self.sync_page, framed=False),
+            "settings": FormScrollArea(self.settings_page, framed=False),
         }
 
         self.navigation = QListWidget()

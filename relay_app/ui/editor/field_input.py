@@ -35,5 +35,9 @@ class FieldInput(QObject):
     def retranslate_ui(self) -> None:
         """Code-list labels and placeholders follow the language."""
 
+    def tab_stops(self) -> list[QWidget]:
+        """The widgets Tab visits in this input, in reading order."""
+        return [self.focus]
+
     def set_accessible_name(self, name: str) -> None:
         self.focus.setAccessibleName(name)

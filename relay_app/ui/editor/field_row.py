@@ -1,7 +1,9 @@
 """One field's line in an editor: its label (the input's buddy), the input, and an error line.
 
-A required field's label carries an asterisk, explained by the editor's legend, and its input
-says "Required" to screen readers; an error shows with a warning sign, never by colour alone.
+The error line keeps its height when empty, so a message appearing never moves the fields
+below (the line doubles as the gap between fields). A required field's label carries an
+asterisk, explained by the editor's legend, and its input says "Required" to screen readers; an
+error shows with a warning sign, never by colour alone.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class FieldRow:
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b71c1c;")
-        self.error.hide()
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing())
         self.required_now = field.required
 
     def widgets(self) -> tuple[QWidget, ...]:
@@ -34,7 +36,7 @@ class FieldRow:
     def set_visible(self, visible: bool) -> None:
         self.label.setVisible(visible)
         self.input.widget.setVisible(visible)
-        self.error.setVisible(visible and bool(self.error.text()))
+        self.error.setVisible(visible)
 
     def retranslate_ui(self) -> None:
         name = _(self.field.label)
@@ -48,7 +50,6 @@ class FieldRow:
 
     def show_error(self, message: str | None) -> None:
         self.error.setText(_("⚠ {message}").format(message=message) if message else "")
-        self.error.setVisible(bool(message) and self.label.isVisibleTo(self.label.parentWidget()))
         self.input.focus.setAccessibleDescription(
             message or (_("Required") if self.required_now else "")
         )

@@ -140,6 +140,7 @@ class RecordFilesBox(QGroupBox):
         self.message.setWordWrap(True)
         self.undo_button = QPushButton(icon("undo"), "")
         self.undo_button.clicked.connect(self.undo_remove)
+        self._show_message("")  # no stray Undo before anything was removed
         self.missing_bar = MissingFilesBar()
         self.missing_bar.sync_ended.connect(self._sync_ended)
 
@@ -174,7 +175,7 @@ class RecordFilesBox(QGroupBox):
     def focus_widgets(self) -> list[QWidget]:
         return [
             self.grid, self.missing_bar.download_button, self.caption, self.add_button,
-            self.remove_button,
+            self.remove_button, self.undo_button,
         ]
 
     def set_owner(self, record_id: str | None) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -52,6 +53,7 @@ class TextInput(FieldInput):
         if isinstance(value, datetime):
             value = value.isoformat(timespec="minutes")
         self.edit.setText("" if value is None else str(value))
+        self.edit.setCursorPosition(0)  # a long name shows its start in a narrow editor
 
     def retranslate_ui(self) -> None:
         placeholders = {
@@ -120,11 +122,19 @@ class NumberInput(FieldInput):
 
 
 class BooleanInput(FieldInput):
+    """A check box whose label wraps (a consent is a sentence) and toggles it when clicked."""
+
     def __init__(self, field: Field) -> None:
         super().__init__(field)
         self.box = QCheckBox()
         self.box.toggled.connect(self.changed)
-        self.widget = self.focus = self.box
+        self.text = _BoxLabel(self.box)
+        box_row = QWidget()
+        row = QHBoxLayout(box_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.text, 1)
+        self.widget, self.focus = box_row, self.box
 
     def raw(self) -> Any:
         return self.box.isChecked()
@@ -133,8 +143,24 @@ class BooleanInput(FieldInput):
         self.box.setChecked(bool(value))
 
     def set_accessible_name(self, name: str) -> None:
-        super().set_accessible_name(name)
-        self.box.setText(name)  # the box carries its own label, read with it and clickable
+        super().set_accessible_name(name)  # read with the box, as its own text would be
+        self.text.setText(name)
+
+
+class _BoxLabel(QLabel):
+    """A check box's text on several lines; a click on it toggles the box, as on Qt's own."""
+
+    def __init__(self, box: QCheckBox) -> None:
+        super().__init__()
+        self._box = box
+        self.setWordWrap(True)
+        self.setBuddy(box)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.setFocus(Qt.FocusReason.MouseFocusReason)
+            self._box.toggle()
+        super().mouseReleaseEvent(event)
 
 
 class ChoiceInput(FieldInput):
@@ -245,6 +271,9 @@ class MultiChoiceInput(FieldInput):
         self._fill(list(value or []))
         self.changed.emit()
 
+    def tab_stops(self) -> list[QWidget]:
+        return [self.filter, self.list]
+
     def set_accessible_name(self, name: str) -> None:
         self.filter.setAccessibleName(_("{field}: filter").format(field=name))
         self.list.setAccessibleName(name)
@@ -313,6 +342,10 @@ class TextListInput(FieldInput):
         self.steps = StepsInput()
         self.steps.changed.connect(self.changed)
         self.widget, self.focus = self.steps, self.steps.list
+
+    def tab_stops(self) -> list[QWidget]:
+        steps = self.steps
+        return [steps.list, steps.add_button, steps.remove_button, steps.up_button, steps.down_button]
 
     def raw(self) -> Any:
         return self.steps.items()

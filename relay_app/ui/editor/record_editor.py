@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +41,7 @@ from relay_app.ui.editor.derived_fields import DerivedFields
 from relay_app.ui.editor.field_row import FieldRow
 from relay_app.ui.editor.files import RecordFilesBox
 from relay_app.ui.editor.inputs import FieldInput, make_input
+from relay_app.ui.form_scroll import FormScrollArea
 from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
@@ -88,6 +88,7 @@ class RecordEditor(QWidget):
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(2)  # each field's reserved error line spaces the fields
         self.carbon_label: QLabel | None = None
         self.paste_button: QPushButton | None = None
         line = 0
@@ -119,9 +120,8 @@ class RecordEditor(QWidget):
         for box in self.file_boxes.values():
             grid.addWidget(box, line, 0, 1, 2)
             line += 1
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(grid_host)
+        grid.setRowStretch(line, 1)  # room left over goes below the last field, not between
+        self.scroll = FormScrollArea(grid_host)
 
         self.save_button = QPushButton(icon("save"), "")
         self.cancel_button = QPushButton()
@@ -135,6 +135,7 @@ class RecordEditor(QWidget):
         buttons.addWidget(self.save_button)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)  # beside the list, inside the window's margins
         layout.addWidget(self.title)
         layout.addWidget(self.banner)
         layout.addWidget(self.scroll, 1)
@@ -156,11 +157,11 @@ class RecordEditor(QWidget):
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = []
         for row in self.rows.values():
-            chain.append(row.input.focus)
-            if hasattr(row.input, "list") and row.input.list is not row.input.focus:
-                chain.append(row.input.list)
+            chain.extend(row.input.tab_stops())
             if row.field.name == "longitude" and self.paste_button is not None:
                 chain.append(self.paste_button)
+            if row.field.name == "soc_method" and self.carbon_label is not None:
+                chain.append(self.carbon_label)  # read aloud where it shows, under the method
         for box in self.file_boxes.values():
             chain.extend(box.focus_widgets())
         chain.extend([self.cancel_button, self.save_button])

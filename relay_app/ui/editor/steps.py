@@ -34,6 +34,10 @@ class StepsInput(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.list.setMaximumHeight(130)
+        # A long step wraps: in a narrow editor the list must not scroll sideways either.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.model().rowsMoved.connect(lambda *_args: self.changed.emit())
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         self.add_button = QPushButton()

@@ -31,6 +31,7 @@ class FilterBar(QWidget):
         layout.setVerticalSpacing(1)
         for position, name in enumerate(names):
             label = QLabel()
+            label.setWordWrap(True)  # "Utilisation des terres :" must not widen the list
             combo = QComboBox()
             combo.setEditable(True)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

@@ -110,7 +110,9 @@ class RecordTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         horizontal = orientation is Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._fields):
+        labels = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        if horizontal and role in labels and 0 <= section < len(self._fields):
+            # The tooltip gives the whole label when a narrow column elides it.
             return _(self._fields[section].label)
         return None
 
