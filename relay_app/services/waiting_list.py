@@ -160,8 +160,8 @@ class RegistrationRules:
 
 
 @dataclass(frozen=True)
-class ForumRules:
-    """The rules for writes of forums: a raised (or removed) capacity serves the waiting list."""
+class NoRules:
+    """Writes of kinds without rules: values pass as they are. The other rules start from it."""
 
     def on_insert(self, session: Session, cleaned: Mapping[str, Any]) -> dict[str, Any]:
         return dict(cleaned)
@@ -172,32 +172,23 @@ class ForumRules:
         return dict(cleaned)
 
     def after_write(self, session: Session, row: SyncedRecord, before: Mapping[str, Any]) -> None:
-        old, new = before.get("capacity"), getattr(row, "capacity", None)
-        if old is not None and (new is None or new > old) and not row.deleted:
-            promote(session, row.id)
+        return None
 
     def on_restore(self, session: Session, row: SyncedRecord) -> None:
         return None
 
 
 @dataclass(frozen=True)
-class NoRules:
-    def on_insert(self, session: Session, cleaned: Mapping[str, Any]) -> dict[str, Any]:
-        return dict(cleaned)
-
-    def on_update(
-        self, session: Session, row: SyncedRecord, cleaned: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        return dict(cleaned)
+class ForumRules(NoRules):
+    """The rules for writes of forums: a raised (or removed) capacity serves the waiting list."""
 
     def after_write(self, session: Session, row: SyncedRecord, before: Mapping[str, Any]) -> None:
-        return None
+        old, new = before.get("capacity"), getattr(row, "capacity", None)
+        if old is not None and (new is None or new > old) and not row.deleted:
+            promote(session, row.id)
 
-    def on_restore(self, session: Session, row: SyncedRecord) -> None:
-        return None
 
-
-WriteRules = RegistrationRules | ForumRules | NoRules
+WriteRules = RegistrationRules | NoRules
 
 
 def rules_for(kind: str) -> WriteRules:
