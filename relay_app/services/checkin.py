@@ -224,10 +224,15 @@ class CheckInService:
         past.sort(key=lambda forum: (forum.start_date or date.min, forum.name), reverse=True)
         return coming + past
 
-    def attendees(self, forum_id: str, search: str | None = None) -> list[Attendee]:
+    def attendees(
+        self, forum_id: str, search: str | None = None, limit: int | None = None
+    ) -> list[Attendee]:
         """The forum's registrations, by last then first name; ``search`` matches the start of
-        any word of the name, organisation, email or phone, accents and case ignored."""
-        records = self.registrations.list(search=search or None, filters={"forum_id": forum_id})
+        any word of the name, organisation, email or phone, accents and case ignored. With
+        ``limit``, only the best ``limit`` matches of the search are read (then sorted by name)."""
+        records = self.registrations.list(
+            search=search or None, filters={"forum_id": forum_id}, limit=limit if search else None
+        )
         found = self._attendees(forum_id, records)
         found.sort(key=lambda person: (sort_key(person.last_name), sort_key(person.first_name)))
         return found

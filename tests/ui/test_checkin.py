@@ -22,6 +22,7 @@ from relay_app.transfer import FileFormat
 from relay_app.ui.checkin import CheckInDesk
 from relay_app.ui.checkin.attendance_file import with_export_suffix
 from relay_app.ui.checkin.attendees_model import CHECKED_IN_COLUMN, STATUS_COLUMN
+from relay_app.ui.checkin.desk import SEARCH_ROWS
 from relay_app.ui.main_window import MainWindow
 from tests import factories
 from tests.ui.conftest import answer_next_dialog, type_text
@@ -327,3 +328,23 @@ def test_the_same_person_admitted_at_two_desks_is_shown_once_and_flagged(
     row = desk.model.row_of(forum.awa)
     assert row is not None
     assert desk.model.index(row, CHECKED_IN_COLUMN).data(Qt.ItemDataRole.ForegroundRole)
+
+
+def test_a_search_matching_half_a_large_forum_shows_the_best_matches_and_says_so(
+    desk: CheckInDesk, services: Services, forum: Forum, qtbot: QtBot
+) -> None:
+    """Tried: 210 more people named Sarr in the forum, then one letter typed. The desk lists the
+    best 200 at once and says more letters narrow it; the next letters find the one person."""
+    registrations = services.records("registrations")
+    for number in range(210):
+        registrations.create(factories.registration(
+            forum.id, first_name=f"Saliou{number:03d}", last_name="Sarr",
+            email=f"sarr{number}@example.org",
+        ))
+    desk.refresh(counts=True)
+    type_text(qtbot, desk.search, "s")
+    assert desk.model.rowCount() == SEARCH_ROWS
+    assert desk.more_hint.isVisible() and "type more letters" in desk.more_hint.text()
+    type_text(qtbot, desk.search, "aliou207")
+    qtbot.waitUntil(lambda: _names(desk) == ["Saliou207 Sarr"])
+    assert not desk.more_hint.isVisible()

@@ -44,6 +44,9 @@ from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.toast import Toast
 
+# Rows a search shows at most: enough to scroll, few enough to answer each key at once.
+SEARCH_ROWS = 200
+
 
 class CheckInDesk(QWidget):
     """Forum chooser, search, the participants, and the counter of those who arrived."""
@@ -74,6 +77,8 @@ class CheckInDesk(QWidget):
         self.over_capacity.setStyleSheet("color: #b00020; font-weight: bold;")
         self.over_capacity.hide()
         self.search = QLineEdit()
+        self.more_hint = QLabel()
+        self.more_hint.setVisible(False)
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self._search_label = QLabel()
@@ -127,6 +132,7 @@ class CheckInDesk(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.over_capacity)
         layout.addLayout(search_row)
+        layout.addWidget(self.more_hint)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.toast)
@@ -150,7 +156,13 @@ class CheckInDesk(QWidget):
         """Read the forum's participants again (and, with ``counts``, the counter)."""
         selected = self.selected_id() if keep_selection else None
         forum_id = self.forum_id()
-        rows = [] if forum_id is None else self._service.attendees(forum_id, self.search.text())
+        typed = self.search.text()
+        rows = (
+            [] if forum_id is None
+            else self._service.attendees(forum_id, typed, limit=SEARCH_ROWS if typed.strip() else None)
+        )
+        # One or two letters can match half a forum: the best matches are shown, and a line says so.
+        self.more_hint.setVisible(bool(typed.strip()) and len(rows) >= SEARCH_ROWS)
         if not rows and forum_id is not None and is_badge_payload(self.search.text()):
             scanned = self._scanned_attendee()  # a badge's code: show whose it is
             rows = [scanned] if scanned is not None and scanned.forum_id == forum_id else []
@@ -485,6 +497,11 @@ class CheckInDesk(QWidget):
         self._search_label.setText(_("Find &participant:"))
         self.search.setPlaceholderText(_("Type a few letters of a name, organisation or email"))
         self.search.setAccessibleName(_("Find participant"))
+        self.more_hint.setText(
+            _("Showing the best {count} matches: type more letters to narrow the list.").format(
+                count=format_integer(SEARCH_ROWS)
+            )
+        )
         self.table.setAccessibleName(_("Participants"))
         self.counter.setAccessibleName(_("Checked in"))
         self.check_in_button.setText(_("Check in (Enter)"))
