@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from relay_app.sync.connect import files_dir
 from relay_app.sync.engine import RetrySchedule, SyncEngine
 from relay_app.sync.errors import SyncError
 from relay_app.sync.progress import Phase, SyncProgress, SyncSummary
+from relay_app.sync.state import PUSH_HELD_UNTIL, write_state
 from relay_app.sync.wire import API_PREFIX
 from relay_central.logging import REQUEST_LOGGER
 from relay_central.models import Attachment as StoredFile
@@ -112,11 +114,13 @@ def test_the_daily_push_quota_is_said_in_the_servers_words_and_sending_resumes_a
 ) -> None:
     """Tried: a server taking 3 changes a day per device. The relay sends 3, then makes 2 more
     while another relay adds one. The proxy in front of the server shortens the quota answer's
-    Retry-After (until midnight UTC) to 2 seconds, standing for the night. Before: the client's
-    HTTP layer slept silently for the Retry-After, then reported a generic "HTTP 429" after its
-    retries (or, with the real Retry-After, sat for hours). Now the run pushes once, says the
-    server's words, keeps both changes as waiting (not as sent), still receives the other relay's
-    record, and sends nothing more until the Retry-After has passed; then it sends them."""
+    Retry-After (until midnight UTC) to 10 minutes, standing for the night; the night then passes
+    by moving the stored hold into the past, so no step depends on how fast the machine is.
+    Before: the client's HTTP layer slept silently for the Retry-After, then reported a generic
+    "HTTP 429" after its retries (or, with the real Retry-After, sat for hours). Now the run
+    pushes once, says the server's words, keeps both changes as waiting (not as sent), still
+    receives the other relay's record, and sends nothing more until the Retry-After has passed;
+    then it sends them."""
     central, make_relay = bounded(max_push_changes_per_day=3)
     relay, other = make_relay("busy"), make_relay("other")
     _create_partners(relay, 3)
@@ -127,7 +131,7 @@ def test_the_daily_push_quota_is_said_in_the_servers_words_and_sending_resumes_a
 
     def short_night(_request: Request, reply: Reply) -> Reply:
         if reply.status == 429:
-            return Reply(reply.status, reply.body, {**reply.headers, "Retry-After": "2"})
+            return Reply(reply.status, reply.body, {**reply.headers, "Retry-After": "600"})
         return reply
 
     steps: list[SyncProgress] = []
@@ -146,7 +150,9 @@ def test_the_daily_push_quota_is_said_in_the_servers_words_and_sending_resumes_a
         assert link.paths().count(PUSH) == 1  # nothing sent again
         assert held.reason == summary.reason and held.pending == 2
 
-        time.sleep(2.1)  # the night passes: the server counts a new day
+        # The night passes: the hold has run out on this device, and the server counts a new day.
+        with relay.services.database.write() as session:
+            write_state(session, PUSH_HELD_UNTIL, (utc_now() - timedelta(seconds=1)).isoformat())
         with central.database.writing() as session:
             session.execute(delete(PushVolume))
         after = _sync_within(_engine(relay, link.url))
