@@ -228,12 +228,12 @@ class CheckInDesk(QWidget):
             counter = ngettext(
                 "{checked} of {total} checked in · {waiting} waiting",
                 "{checked} of {total} checked in · {waiting} waiting",
-                counts.waitlisted,
+                counts.checked_in,  # the words that agree with a number agree with the arrivals
             )
         else:
             counter = ngettext(
                 "{checked} of {total} checked in", "{checked} of {total} checked in",
-                counts.registered,
+                counts.checked_in,
             )
         self.counter.setText(
             counter.format(
