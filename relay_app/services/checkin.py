@@ -15,7 +15,7 @@ import platform
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -320,8 +320,9 @@ class CheckInService:
             )
         if person.checked_in:
             return person
-        self._write_scans([(registration_id, ENTRY, None)], by)
-        return self.attendee(registration_id)
+        (entry,) = self._write_scans([(registration_id, ENTRY, None)], by)
+        # The person was not in, so the entry just written is their arrival: no second read.
+        return replace(person, checked_in_at=entry.scanned_at, checked_in_by=entry.device_name)
 
     def undo_check_in(self, registration_id: str) -> Attendee:
         """Cancel the entries that make the person "in" (cancelling scans); nothing is written
@@ -428,11 +429,12 @@ class CheckInService:
             )
         return rows
 
-    def _write_scans(self, scans: list[tuple[str, str, str | None]], by: str | None) -> None:
+    def _write_scans(self, scans: list[tuple[str, str, str | None]], by: str | None) -> list[Scan]:
         """Append (registration, direction, cancelled scan) rows, each with its outbox entry."""
         name = (desk_name(self.database) if by is None and self.desk is None
                 else (by if by is not None else self.desk or ""))
         form = form_for(CHECKINS)
+        written: list[Scan] = []
         with self.database.write() as session:
             now = utc_now()
             device = device_identity(session).device_id
@@ -463,3 +465,5 @@ class CheckInService:
                 )
                 session.add(row)
                 record_change(session, CHECKINS, row.id, "upsert", filled, new_record=True)
+                written.append(scan_of(row))
+        return written

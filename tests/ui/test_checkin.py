@@ -112,6 +112,28 @@ def test_type_a_name_press_enter_and_the_person_is_in(
     assert desk.search.selectedText() == "hele"  # the next name typed replaces it
 
 
+def test_the_head_count_after_each_scan_agrees_with_a_recount_and_other_views_hear_of_it(
+    desk: CheckInDesk, window: MainWindow, services: Services, forum: Forum, qtbot: QtBot
+) -> None:
+    """The desk counts an arrival from the scan it just wrote; a full recount must say the same."""
+    heard: list[str] = []
+    window.changes.records_changed.connect(heard.append)
+    for typed, expected in (("awa", "1 of 2 checked in"), ("hele", "2 of 2 checked in")):
+        desk.search.clear()
+        type_text(qtbot, desk.search, typed)
+        qtbot.keyClick(desk.search, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda expected=expected: desk.counter.text() == expected)
+    qtbot.keyClick(desk.search, Qt.Key.Key_Return)  # Hélène's badge scanned again: nobody more
+    qtbot.waitUntil(lambda: desk.toast.message.text().startswith("Hélène Dépré is already checked in"))
+    assert desk.counter.text() == "2 of 2 checked in"
+    assert heard.count("checkins") == 2  # the registrations list and the sync badge still refresh
+    recount = services.check_ins.counts(forum.id)
+    assert (recount.checked_in, recount.registered) == (2, 2)
+    desk.refresh(counts=True)
+    assert desk.counter.text() == "2 of 2 checked in"
+    assert _checked_in_cell(desk, forum.helene) != ""
+
+
 def test_ctrl_z_undoes_the_last_check_in_not_a_delete(
     desk: CheckInDesk, window: MainWindow, services: Services, forum: Forum, qtbot: QtBot
 ) -> None:

@@ -10,6 +10,7 @@ against capacity, come from the log and the waiting-list rules of the services.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -31,7 +32,7 @@ from relay_app.formatting import format_datetime, format_integer
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
 from relay_app.services.badges import is_badge_payload, registration_for_scan
-from relay_app.services.checkin import CHECKINS, WAITLISTED, AttendanceCounts, Attendee
+from relay_app.services.checkin import CHECKINS, REGISTERED, WAITLISTED, AttendanceCounts, Attendee
 from relay_app.services.drafts import DraftStore
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.checkin.attendance_file import ask_attendance_path
@@ -62,6 +63,7 @@ class CheckInDesk(QWidget):
         self._changes = changes
         self._checked_here: list[str] = []  # this desk's check-ins, latest last, for Ctrl+Z
         self._counts: AttendanceCounts | None = None
+        self._own_notice = False  # True while the desk tells others of its own scan
         self._walk_in: WalkInDialog | None = None
 
         self.forum = ForumChooser(self._service)
@@ -212,6 +214,8 @@ class CheckInDesk(QWidget):
         self.refresh(keep_selection=False, counts=True)
 
     def _records_changed(self, kind: str) -> None:
+        if self._own_notice:
+            return  # already shown by ``_show_arrival``
         if kind == "forums":
             self.forum.reload()  # emits forum_changed when the chosen forum went away
             self.refresh(counts=True)
@@ -322,7 +326,7 @@ class CheckInDesk(QWidget):
         def done(arrived: Attendee) -> None:
             if arrived.id not in self._checked_here[-1:]:  # Enter pressed twice: one undo step
                 self._checked_here.append(arrived.id)
-            self._changes.records_changed.emit(CHECKINS)
+            self._show_arrival(person, arrived)
             self.select(arrived.id)
             self.toast.show_message(
                 _("Checked in: {name}").format(name=arrived.name), _("Undo"), self.undo_last
@@ -336,6 +340,24 @@ class CheckInDesk(QWidget):
             .failure(self._failed)
             .run()
         )
+
+    def _show_arrival(self, before: Attendee, arrived: Attendee) -> None:
+        """Update the row and the head-count from the scan just written, then tell the other views.
+
+        Re-reading the forum after each scan would cost more than the scan itself at a busy door; the
+        desk's own notice is skipped, and any other change (a sync, another window) recounts.
+        """
+        counts = self._counts
+        arrival = not before.checked_in and arrived.checked_in
+        if counts is not None and arrival and arrived.status == REGISTERED:
+            self._counts = replace(counts, checked_in=counts.checked_in + 1)
+        self.model.replace_row(arrived)
+        self._update_counter()
+        self._own_notice = True
+        try:
+            self._changes.records_changed.emit(CHECKINS)
+        finally:
+            self._own_notice = False
 
     def undo_last(self) -> Operation | None:
         if not self._checked_here:
