@@ -39,6 +39,7 @@ from relay_app.ui.checkin.attendance_file import ask_attendance_path
 from relay_app.ui.checkin.attendees_model import AttendeesModel
 from relay_app.ui.checkin.documents import DeskDocuments
 from relay_app.ui.checkin.forum_chooser import ForumChooser
+from relay_app.ui.checkin.free_places import FreePlacesBar
 from relay_app.ui.checkin.walk_in import WalkInDialog
 from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
@@ -78,6 +79,8 @@ class CheckInDesk(QWidget):
         self.over_capacity.setWordWrap(True)
         self.over_capacity.setStyleSheet("color: #b00020; font-weight: bold;")
         self.over_capacity.hide()
+        self.free_places = FreePlacesBar()
+        self.free_places.give_places.connect(self.give_free_places)
         self.search = QLineEdit()
         self.more_hint = QLabel()
         self.more_hint.setVisible(False)
@@ -133,6 +136,7 @@ class CheckInDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.over_capacity)
+        layout.addWidget(self.free_places)
         layout.addLayout(search_row)
         layout.addWidget(self.more_hint)
         layout.addWidget(self.table, 1)
@@ -227,6 +231,7 @@ class CheckInDesk(QWidget):
         if counts is None:
             self.counter.setText("")
             self.capacity.setText("")
+            self.free_places.show_counts(None)
             return
         if counts.waitlisted:
             counter = ngettext(
@@ -266,6 +271,7 @@ class CheckInDesk(QWidget):
                 )
             )
         self.over_capacity.setVisible(bool(counts.over_capacity))
+        self.free_places.show_counts(counts)
 
     def _update_buttons(self) -> None:
         has_forum = self.forum_id() is not None
@@ -376,6 +382,27 @@ class CheckInDesk(QWidget):
         return (
             Operation(self, lambda _progress: service.undo_check_in(registration_id))
             .success(undone)
+            .failure(self._failed)
+            .run()
+        )
+
+    def give_free_places(self) -> Operation | None:
+        forum_id = self.forum_id()
+        if forum_id is None:
+            return None
+        service = self._service
+
+        def given(promoted: list[Attendee]) -> None:
+            self._changes.records_changed.emit("registrations")  # the desk recounts with the others
+            names = ", ".join(person.name for person in promoted)
+            self.toast.show_message(
+                _("Off the waiting list: {names}").format(names=names) if promoted
+                else _("Nobody is waiting any more.")
+            )
+
+        return (
+            Operation(self, lambda _progress: service.give_free_places(forum_id))
+            .success(given)
             .failure(self._failed)
             .run()
         )
