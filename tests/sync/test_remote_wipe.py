@@ -95,3 +95,35 @@ def test_a_revoked_laptop_erases_participants_and_token_and_keeps_the_directory(
     # The other laptop was not revoked: it keeps Mariama and syncs on.
     assert b.sync().in_sync
     assert b.services.records("registrations").get(person.id).values["email"] == SECRETS[2]
+
+
+def test_the_command_line_says_what_a_revoked_laptop_erased_and_exits_1(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`relay-app sync` on a revoked laptop: one line saying what was erased, exit 1; a second
+    `sync` says the device is not enrolled (the token is gone), and nothing is erased twice."""
+    from relay_app.cli.main import main
+    from relay_app.config import resolve_paths
+    from relay_app.services import open_services
+    from tests.sync.conftest import REGIONS
+
+    data_dir = tmp_path / "laptop"
+    assert main(["--data-dir", str(data_dir), "enroll", "--server", central.url, "--code",
+                 central.relay(REGIONS), "--name", "Field laptop"]) == 0
+    with open_services(resolve_paths(data_dir)) as services:
+        forum_id = services.records("forums").create(forum(capacity=3)).id
+        services.records("registrations").create(
+            registration(forum_id, first_name=SECRETS[0], last_name=SECRETS[1], email=SECRETS[2]))
+        with services.database.read() as session:
+            from relay_app.services.outbox import device_identity
+
+            device_id = device_identity(session).device_id
+    revoke_device(central.database, device_id)
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "sync"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("The coordinator revoked this computer's access to the server.")
+    assert "(registrations: 1, check-ins: 0)" in err
+    assert _files_holding(data_dir, SECRETS) == []
+    assert main(["--data-dir", str(data_dir), "sync"]) == 1
+    assert "not enrolled" in capsys.readouterr().err
