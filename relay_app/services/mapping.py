@@ -1,0 +1,148 @@
+"""What the map, its exports and ``relay-app partners nearest`` / ``practices by-area`` read.
+
+Records come through ``RecordService`` with the list's own search and filters, so the map shows
+exactly what the list shows; positions are turned into markers, neighbours and areas by the
+Qt-free ``relay_app.geo`` core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from relay_app.forms import form_for
+from relay_app.geo.areas import AreaSummary, summarise_areas
+from relay_app.geo.clustering import ClusterIndex, MapPoint, placed
+from relay_app.geo.content import MapContent
+from relay_app.geo.nearest import NearestIndex
+from relay_app.i18n import _
+from relay_app.services.errors import ServiceError
+from relay_app.services.records import RecordService
+
+# The code that colours a kind's markers, and the fields its marker's title is made of.
+MARKER_GROUP = {"partners": "college", "practices": "category"}
+_TITLE_FIELDS = {"partners": ("name", "acronym"), "practices": ("title",)}
+_AREA_FIELDS = ("climate_zone", "soil_group", "land_use", "soc_before_t_ha", "soc_after_t_ha",
+                "soc_years", "soc_depth_cm")
+_CONTACT_FIELDS = ("name", "acronym", "city", "country", "email", "phone", "website")
+
+
+class NoPosition(ServiceError):
+    def __init__(self, title: str) -> None:
+        super().__init__(
+            _("{title} has no position: add its latitude and longitude to find its neighbours.")
+            .format(title=title)
+        )
+
+
+@dataclass(frozen=True)
+class MapRecords:
+    kind: str
+    points: tuple[MapPoint, ...]
+    unplaced: int  # records the list shows that have no position
+
+
+@dataclass(frozen=True)
+class NearbyPartner:
+    id: str
+    name: str
+    distance_km: float
+    city: str | None
+    country: str | None
+    email: str | None
+    phone: str | None
+    website: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "distance_km": round(self.distance_km, 3),
+            "city": self.city, "country": self.country, "email": self.email, "phone": self.phone,
+            "website": self.website,
+        }
+
+
+class MapService:
+    def __init__(self, partners: RecordService, practices: RecordService) -> None:
+        self._services = {"partners": partners, "practices": practices}
+        self._index: tuple[tuple[Any, ...], NearestIndex] | None = None
+
+    def records(self, kind: str, search: str | None = None,
+                filters: Mapping[str, Any] | None = None) -> MapRecords:
+        service = self._services[kind]
+        title_fields = _TITLE_FIELDS[kind]
+        form = form_for(kind)
+        rows = service.columns(("latitude", "longitude", MARKER_GROUP[kind], *title_fields),
+                               search or None, dict(filters or {}))
+        points, unplaced = [], 0
+        for record_id, latitude, longitude, group, *title in rows:
+            if latitude is None or longitude is None:
+                unplaced += 1
+                continue
+            summary = form.summary(dict(zip(title_fields, title, strict=True)))
+            points.append(placed(record_id, float(latitude), float(longitude), group or "", summary))
+        return MapRecords(kind, tuple(points), unplaced)
+
+    def content(self, kind: str, search: str | None = None,
+                filters: Mapping[str, Any] | None = None) -> MapContent:
+        """The markers of ``kind`` that the list with this search and filters shows, clustered."""
+        found = self.records(kind, search, filters)
+        return MapContent(kind, ClusterIndex(found.points), found.unplaced)
+
+    # -- neighbours ---------------------------------------------------------------------------------
+
+    def nearest_partners(self, partner_id: str, limit: int = 5) -> list[NearbyPartner]:
+        """The ``limit`` partners nearest to this one, nearest first (NotFound, NoPosition)."""
+        partner = self._services["partners"].get(partner_id)
+        latitude, longitude = partner.values.get("latitude"), partner.values.get("longitude")
+        if latitude is None or longitude is None:
+            raise NoPosition(partner.summary)
+        return self.nearest_partners_to(float(latitude), float(longitude), limit, exclude=(partner_id,))
+
+    def nearest_partners_to(self, latitude: float, longitude: float, limit: int = 5,
+                            exclude: tuple[str, ...] = ()) -> list[NearbyPartner]:
+        found = self._partner_index().nearest(latitude, longitude, limit, frozenset(exclude))
+        if not found:
+            return []
+        form = self._services["partners"].form
+        details = self._contacts([neighbour.key for neighbour in found])
+        nearby = []
+        for neighbour in found:
+            values = details.get(neighbour.key)
+            if values is None:
+                continue
+            nearby.append(NearbyPartner(
+                neighbour.key, form.summary(values), neighbour.distance_km, values.get("city"),
+                values.get("country"), values.get("email"), values.get("phone"), values.get("website"),
+            ))
+        return nearby
+
+    def _contacts(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        service = self._services["partners"]
+        contacts = {}
+        for record_id in ids:
+            record = service.get(record_id)
+            contacts[record_id] = {name: record.values.get(name) for name in _CONTACT_FIELDS}
+        return contacts
+
+    def _partner_index(self) -> NearestIndex:
+        """The k-d tree of every placed partner, rebuilt only when partners changed."""
+        service = self._services["partners"]
+        stamp = service.fingerprint(("latitude", "longitude"))
+        if self._index is None or self._index[0] != stamp:
+            rows = service.columns(("latitude", "longitude"))
+            self._index = (stamp, NearestIndex([
+                (record_id, float(latitude), float(longitude))
+                for record_id, latitude, longitude in rows
+                if latitude is not None and longitude is not None
+            ]))
+        return self._index[1]
+
+    # -- areas --------------------------------------------------------------------------------------
+
+    def practices_by_area(self, search: str | None = None,
+                          filters: Mapping[str, Any] | None = None) -> list[AreaSummary]:
+        rows = self._services["practices"].columns(_AREA_FIELDS, search or None, dict(filters or {}))
+        return summarise_areas(
+            (row[0], dict(zip(_AREA_FIELDS, row[1:], strict=True))) for row in rows
+        )

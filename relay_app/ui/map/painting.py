@@ -1,0 +1,144 @@
+"""How the map looks, in one place: the window's view and the PNG/SVG exports paint with these.
+
+Shapes are in the plane of ``relay_app.geo.projection``; markers and the legend are drawn in
+device pixels, so a marker keeps its size at every zoom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
+
+from relay_app.formatting import format_integer
+from relay_app.geo.clustering import Cluster
+from relay_app.geo.palette import OTHER, LegendEntry
+from relay_app.geo.projection import outline
+from relay_app.geo.world import load_world
+
+SEA = QColor("#DCEBF5")
+LAND = QColor("#F4F1E8")
+BORDER = QColor("#A7A29A")
+MARKER_EDGE = QColor("#FFFFFF")
+HIGHLIGHT = QColor("#111111")
+SINGLE_RADIUS = 6.0
+
+
+@cache
+def sea_path() -> QPainterPath:
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in outline()]))
+    path.closeSubpath()
+    return path
+
+
+@cache
+def land_path() -> QPainterPath:
+    """Every country as one path (holes by the odd-even rule): one fill, one outline."""
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.OddEvenFill)
+    for country in load_world().countries:
+        for ring in country.plane_rings:
+            path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
+            path.closeSubpath()
+    return path
+
+
+def draw_world(painter: QPainter) -> None:
+    """Sea and land in the painter's current (plane) coordinates; borders a hairline wide."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.fillPath(sea_path(), SEA)
+    pen = QPen(BORDER, 0)  # cosmetic: one pixel at every zoom
+    painter.setPen(pen)
+    painter.setBrush(LAND)
+    painter.drawPath(land_path())
+    painter.restore()
+
+
+def marker_radius(count: int) -> float:
+    if count <= 1:
+        return SINGLE_RADIUS
+    return min(22.0, 9.0 + 2.6 * len(str(count)) + (count ** 0.5) / 6.0)
+
+
+def draw_markers(painter: QPainter, clusters: Sequence[Cluster], to_device: QTransform,
+                 colours: dict[str, str], highlighted: frozenset[str] = frozenset()) -> None:
+    """Markers in device pixels at their plane positions mapped by ``to_device``."""
+    painter.save()
+    painter.setWorldTransform(QTransform())
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    font = QFont(painter.font())
+    font.setPixelSize(11)
+    font.setBold(True)
+    painter.setFont(font)
+    edge = QPen(MARKER_EDGE, 1.5)
+    ring = QPen(HIGHLIGHT, 2.5)
+    for cluster in clusters:
+        centre = to_device.map(QPointF(cluster.x, cluster.y))
+        radius = marker_radius(cluster.count)
+        colour = QColor(colours.get(cluster.group, OTHER))
+        painter.setPen(ring if highlighted and not highlighted.isdisjoint(cluster.ids) else edge)
+        painter.setBrush(QBrush(colour))
+        painter.drawEllipse(centre, radius, radius)
+        if cluster.count > 1:
+            painter.setPen(QColor("#FFFFFF"))
+            box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, format_integer(cluster.count))
+    painter.restore()
+
+
+def legend_size(title: str, entries: Sequence[LegendEntry], notes: Sequence[str], font: QFont) -> QRectF:
+    metrics = QFontMetricsF(font)
+    line = metrics.height() + 4
+    width = max([metrics.horizontalAdvance(entry.label) + 28 for entry in entries]
+                + [metrics.horizontalAdvance(text) + 12 for text in (title, *notes)])
+    return QRectF(0, 0, width + 12, line * (1 + len(entries) + len(notes)) + 12)
+
+
+def draw_legend(painter: QPainter, origin: QPointF, title: str, entries: Sequence[LegendEntry],
+                notes: Sequence[str]) -> QRectF:
+    """A framed legend with its top-left corner at ``origin`` (device pixels); returns its box."""
+    painter.save()
+    painter.setWorldTransform(QTransform())
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    font = painter.font()
+    box = legend_size(title, entries, notes, font).translated(origin)
+    metrics = QFontMetricsF(font)
+    line = metrics.height() + 4
+    painter.setPen(QPen(QColor("#BBBBBB"), 1))
+    painter.setBrush(QColor(255, 255, 255, 235))
+    painter.drawRoundedRect(box, 4, 4)
+    x, y = box.left() + 8, box.top() + 6
+    bold = QFont(font)
+    bold.setBold(True)
+    painter.setFont(bold)
+    painter.setPen(QColor("#222222"))
+    painter.drawText(QRectF(x, y, box.width() - 12, line), Qt.AlignmentFlag.AlignVCenter, title)
+    painter.setFont(font)
+    for entry in entries:
+        y += line
+        painter.setPen(QPen(MARKER_EDGE, 1))
+        painter.setBrush(QColor(entry.colour))
+        painter.drawEllipse(QPointF(x + 7, y + line / 2), SINGLE_RADIUS, SINGLE_RADIUS)
+        painter.setPen(QColor("#222222"))
+        painter.drawText(QRectF(x + 20, y, box.width() - 28, line), Qt.AlignmentFlag.AlignVCenter,
+                         entry.label)
+    for text in notes:
+        y += line
+        painter.setPen(QColor("#555555"))
+        painter.drawText(QRectF(x, y, box.width() - 12, line), Qt.AlignmentFlag.AlignVCenter, text)
+    painter.restore()
+    return box
