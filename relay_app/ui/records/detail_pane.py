@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QRect, QUrl
-from PySide6.QtGui import QResizeEvent, QTextDocument
+from PySide6.QtGui import QDesktopServices, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from relay_app import carbon
@@ -25,6 +25,7 @@ from relay_app.services.record_files import ROLES_BY_KIND, RecordFile, RecordFil
 from relay_app.ui.editor.files import thumbnail_image
 from relay_app.ui.photo_viewer import PhotoViewer, enter_opens_photos, open_photo_viewer
 from relay_app.ui.records.display import display_value
+from relay_app.ui.records.nearest import nearest_partners_html
 from relay_app.ui.sync.missing_files import MissingFilesBar, not_downloaded_text, placeholder_pixmap
 
 THUMBNAIL = 96
@@ -114,6 +115,8 @@ class DetailPane(QTextBrowser):
             )
             line = _("4 per 1000 result: {result}").format(result=carbon.describe(result))
             parts.append(f"<p><b>{html.escape(line)}</b></p>")
+        if record.kind == "partners":
+            parts.extend(nearest_partners_html(self._services, record))
         parts.extend(self._files_html())
         self.setHtml("".join(parts))
         self._show_missing(len(self.missing_files()))
@@ -139,6 +142,8 @@ class DetailPane(QTextBrowser):
     def _link_activated(self, url: QUrl) -> None:
         if url.scheme() == OPEN_SCHEME:
             self.open_photo(url.path())
+        elif url.scheme() in ("mailto", "tel"):
+            QDesktopServices.openUrl(url)
 
     def open_photo(self, file_id: str) -> PhotoViewer | None:
         if self._file_service is None:

@@ -1,0 +1,345 @@
+"""The Map page: partners or practices on the world map, the nearest partners to a place, and
+practices by area.
+
+The map shows what the Partners or Practices list shows: the same search and filters, read from
+that list and followed as they change. Records are read and clustered on the database thread;
+the page only draws the result. A click on a marker opens its record; on a group, zooms in.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from relay_app.formatting import format_decimal, format_quantity
+from relay_app.geo.areas import AreaSummary
+from relay_app.geo.clustering import MAX_LEVEL, Cluster
+from relay_app.geo.content import KINDS, MapContent
+from relay_app.i18n import _
+from relay_app.services import Services
+from relay_app.services.errors import ServiceError
+from relay_app.services.mapping import NearbyPartner
+from relay_app.ui.changes import DataChanges
+from relay_app.ui.language import language_signal
+from relay_app.ui.map.areas_table import AreasTable, area_words
+from relay_app.ui.map.export import WHOLE_WORLD, export_map
+from relay_app.ui.map.view import MapView
+from relay_app.ui.operations import Operation
+from relay_app.ui.records.panel import RecordPanel
+
+NEAREST_SHOWN = 10
+DEFAULT_EXPORT_WIDTH = 1600
+AREA_FIELDS = ("climate_zone", "soil_group", "land_use")
+
+
+class MapPage(QWidget):
+    open_record = Signal(str, str)  # kind, id
+    content_shown = Signal()  # a new set of markers is on the map (tests wait for it)
+
+    def __init__(self, services: Services, panels: Mapping[str, RecordPanel], changes: DataChanges) -> None:
+        super().__init__()
+        self._services = services
+        self._panels = panels
+        self._generation = 0
+        self.area: AreaSummary | None = None  # practices shown only from this area
+        self.content: MapContent | None = None
+        self.nearby: list[NearbyPartner] = []
+
+        self.kind = QComboBox()
+        for kind in KINDS:
+            self.kind.addItem("", kind)
+        self.kind.currentIndexChanged.connect(lambda _index: self.reload())
+        self._kind_label = QLabel()
+        self._kind_label.setBuddy(self.kind)
+        self.count_label = QLabel()
+        self.unplaced_label = QLabel()
+        self.reset_button = QPushButton()
+        self.export_button = QPushButton()
+        self.area_label = QLabel()
+        self.show_all_button = QPushButton()
+        self.show_all_button.clicked.connect(lambda: self.set_area(None))
+
+        self.view = MapView()
+        self.view.marker_clicked.connect(self._marker_clicked)
+        self.view.point_chosen.connect(self.show_nearest_to)
+        self.reset_button.clicked.connect(self.view.reset_view)
+        self.export_button.clicked.connect(lambda: self.export())
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self._nearby_title = QLabel()
+        self._nearby_title.setWordWrap(True)
+        self.nearby_list = QListWidget()
+        self.nearby_list.itemActivated.connect(self._nearby_activated)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.legend)
+        side_layout.addWidget(self._nearby_title)
+        side_layout.addWidget(self.nearby_list, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(self._kind_label)
+        top.addWidget(self.kind)
+        top.addWidget(self.count_label)
+        top.addWidget(self.unplaced_label, 1)
+        top.addWidget(self.reset_button)
+        top.addWidget(self.export_button)
+        area_row = QHBoxLayout()
+        area_row.addWidget(self.area_label, 1)
+        area_row.addWidget(self.show_all_button)
+        map_tab = QWidget()
+        map_layout = QVBoxLayout(map_tab)
+        map_layout.setContentsMargins(0, 0, 0, 0)
+        map_layout.addLayout(top)
+        map_layout.addLayout(area_row)
+        map_layout.addWidget(splitter, 1)
+
+        self.areas = AreasTable()
+        self.areas.area_chosen.connect(self.set_area)
+        self._areas_hint = QLabel()
+        self._areas_hint.setWordWrap(True)
+        areas_tab = QWidget()
+        areas_layout = QVBoxLayout(areas_tab)
+        areas_layout.setContentsMargins(0, 0, 0, 0)
+        areas_layout.addWidget(self._areas_hint)
+        areas_layout.addWidget(self.areas, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(map_tab, "")
+        self.tabs.addTab(areas_tab, "")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+        # The lists' search waits for typing to pause; the map follows a little after it.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.reload)
+        for panel in panels.values():
+            panel.filters.changed.connect(self._timer.start)
+            panel.search.textChanged.connect(lambda _text: self._timer.start())
+        changes.records_changed.connect(self._records_changed)
+        language_signal().changed.connect(lambda _language: self.retranslate_ui())
+        self._show_area()
+        self.retranslate_ui()
+        self.reload()
+
+    # -- what the map shows ----------------------------------------------------------------------------
+
+    @property
+    def current_kind(self) -> str:
+        return str(self.kind.currentData())
+
+    def set_kind(self, kind: str) -> None:
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+
+    def list_query(self, kind: str) -> tuple[str, dict[str, Any]]:
+        """The search and filters of ``kind``'s list."""
+        panel = self._panels.get(kind)
+        return ("", {}) if panel is None else (panel.search.text().strip(), panel.filters.values())
+
+    def query(self, kind: str) -> tuple[str, dict[str, Any]]:
+        """What the map shows: the list's search and filters, and the chosen area for practices."""
+        text, filters = self.list_query(kind)
+        if kind == "practices" and self.area is not None:
+            filters.update(dict(zip(AREA_FIELDS, self.area.key, strict=True)))
+        return text, filters
+
+    def reload(self) -> None:
+        self._timer.stop()
+        self._generation += 1
+        generation, kind = self._generation, self.current_kind
+        text, filters = self.query(kind)
+        service = self._services.map
+        Operation(self, lambda _progress: service.content(kind, text, filters)).success(
+            lambda content: self._show_content(generation, content)
+        ).failure(self._failed).run()
+        # The table lists every area the practices list's filters leave, whatever area is chosen.
+        listed_text, listed_filters = self.list_query("practices")
+        Operation(self, lambda _progress: service.practices_by_area(listed_text, listed_filters)).success(
+            lambda areas: self._show_areas(generation, areas)
+        ).failure(self._failed).run()
+
+    def _show_content(self, generation: int, content: MapContent) -> None:
+        if generation != self._generation:
+            return  # an older query's answer: a newer one is on its way
+        highlighted = frozenset(partner.id for partner in self.nearby) if content.kind == "partners" else None
+        if highlighted:
+            content = MapContent(content.kind, content.index, content.unplaced, highlighted)
+        self.content = content
+        self.view.set_content(content)
+        self._show_counts()
+        self.content_shown.emit()
+
+    def _show_areas(self, generation: int, areas: list[AreaSummary]) -> None:
+        if generation == self._generation:
+            self.areas.show_areas(areas)
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ServiceError):
+            self.count_label.setText(str(error))
+            return
+        raise error
+
+    def _records_changed(self, kind: str) -> None:
+        if kind in KINDS:
+            self._timer.start()
+
+    def _show_counts(self) -> None:
+        content = self.content
+        if content is None:
+            self.count_label.clear()
+            self.unplaced_label.clear()
+            self.legend.clear()
+            return
+        self.count_label.setText(content.placed_text())
+        self.unplaced_label.setText(content.unplaced_text())
+        rows = "".join(
+            f"<tr><td><span style='color:{entry.colour}; font-size:14pt'>●</span></td>"
+            f"<td>{html.escape(entry.label)}</td></tr>"
+            for entry in content.legend()
+        )
+        self.legend.setText(f"<b>{html.escape(content.legend_title())}</b><table>{rows}</table>")
+
+    # -- areas -----------------------------------------------------------------------------------------
+
+    def set_area(self, area: AreaSummary | None) -> None:
+        """Show only the practices of ``area`` on the map (None: every area again)."""
+        self.area = area
+        self._show_area()
+        if area is not None:
+            self.set_kind("practices")
+            self.tabs.setCurrentIndex(0)
+        self.reload()
+
+    def _show_area(self) -> None:
+        area = self.area
+        self.area_label.setVisible(area is not None)
+        self.show_all_button.setVisible(area is not None)
+        if area is not None:
+            climate, soil, land_use = area_words(area.key)
+            self.area_label.setText(_("Practices of one area: {climate} · {soil} · {land_use}").format(
+                climate=climate, soil=soil, land_use=land_use))
+
+    # -- markers and neighbours ------------------------------------------------------------------------
+
+    def _marker_clicked(self, cluster: Cluster) -> None:
+        if cluster.count == 1:
+            self.open_record.emit(self.current_kind, cluster.ids[0])
+        elif self.view.level <= MAX_LEVEL:
+            self.view.zoom_by(4.0, self.view.device_position(cluster.x, cluster.y).toPointF())
+        else:  # records at the very same place: list them beside the map
+            self._list_records(cluster)
+
+    def _list_records(self, cluster: Cluster) -> None:
+        content = self.content
+        self.nearby = []
+        self._nearby_title.setText(_("Records at this place:"))
+        self.nearby_list.clear()
+        if content is None:
+            return
+        for record_id in cluster.ids:
+            point = content.index.point(record_id)
+            item = QListWidgetItem(point.title if point is not None else record_id)
+            item.setData(0x0100, (content.kind, record_id))
+            self.nearby_list.addItem(item)
+
+    def show_nearest_to(self, latitude: float, longitude: float) -> None:
+        """List the partners nearest to a place (a right click on the map), and ring them there."""
+        try:
+            self.nearby = self._services.map.nearest_partners_to(latitude, longitude, NEAREST_SHOWN)
+        except ServiceError as error:
+            self._nearby_title.setText(str(error))
+            return
+        self._nearby_title.setText(_("Partners nearest to {latitude}, {longitude}:").format(
+            latitude=format_decimal(latitude, 3), longitude=format_decimal(longitude, 3)))
+        self.nearby_list.clear()
+        for partner in self.nearby:
+            contact = " · ".join(value for value in (partner.email, partner.phone) if value)
+            distance = format_quantity(partner.distance_km, "length-kilometer", 1)
+            text = _("{name} — {distance}").format(name=partner.name, distance=distance)
+            item = QListWidgetItem(f"{text}\n{contact}" if contact else text)
+            item.setData(0x0100, ("partners", partner.id))
+            self.nearby_list.addItem(item)
+        if self.content is not None and self.content.kind == "partners":
+            self._show_content(self._generation, self.content)
+
+    def _nearby_activated(self, item: QListWidgetItem) -> None:
+        kind, record_id = item.data(0x0100)
+        self.open_record.emit(kind, record_id)
+
+    # -- export ----------------------------------------------------------------------------------------
+
+    def export(self, path: Path | None = None, width: int | None = None, whole_world: bool = False) -> bool:
+        """Save the map as PNG or SVG at a chosen width: what the view shows, or the whole world."""
+        content = self.content
+        if content is None:
+            return False
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, _("Export the map"), f"{content.kind}-map.png", _("Pictures (*.png *.svg)"))
+            if not chosen:
+                return False
+            path = Path(chosen)
+        if width is None:
+            width, accepted = QInputDialog.getInt(
+                self, _("Export the map"), _("Width in pixels:"), DEFAULT_EXPORT_WIDTH, 200, 10000, 100)
+            if not accepted:
+                return False
+        region = WHOLE_WORLD if whole_world or self.view.level == 0 else \
+            self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        try:
+            export_map(path, content, width, region)
+        except ServiceError as error:
+            QMessageBox.warning(self, _("Export the map"), str(error))
+            return False
+        return True
+
+    # -- language --------------------------------------------------------------------------------------
+
+    def retranslate_ui(self) -> None:
+        self.tabs.setTabText(0, _("Map"))
+        self.tabs.setTabText(1, _("Practices by area"))
+        self._kind_label.setText(_("Show:"))
+        self.kind.setItemText(0, _("Partners"))
+        self.kind.setItemText(1, _("Practices"))
+        self.reset_button.setText(_("Whole world (Home)"))
+        self.export_button.setText(_("Export PNG/SVG…"))
+        self.show_all_button.setText(_("Show all"))
+        self.view.setAccessibleName(_("World map"))
+        self.view.setToolTip(_(
+            "Drag or use the arrow keys to move; wheel, pinch or +/- to zoom; right-click a place "
+            "for its nearest partners."))
+        self._areas_hint.setText(_(
+            "Practices grouped by IPCC climate zone, WRB soil group and land use, with the mean "
+            "change of soil organic carbon where measured. Double-click an area to see its "
+            "practices on the map."))
+        if not self.nearby and self.nearby_list.count() == 0:
+            self._nearby_title.setText(_("Right-click a place on the map to see its nearest partners."))
+        self._show_area()
+        self._show_counts()
+        self.areas.retranslate_ui()

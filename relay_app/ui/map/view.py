@@ -1,0 +1,250 @@
+"""The zoomable, pannable world: countries as the view's cached background, markers on one layer.
+
+Mouse: drag to pan, wheel to zoom around the cursor. Touchpad: two-finger scroll pans, pinch
+zooms (a native gesture). Keyboard: + / - zoom, arrows pan, 0 or Home shows the whole world.
+A click (a press and release without a drag) on a marker emits ``marker_clicked``; a right click
+emits ``point_chosen`` with the place's latitude and longitude.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QStyleOptionGraphicsItem, QWidget
+
+from relay_app.geo.clustering import MAX_LEVEL, Cluster, level_for_scale
+from relay_app.geo.content import MapContent
+from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, PLANE_HEIGHT, PLANE_WIDTH, unproject
+from relay_app.ui.map.painting import draw_markers, draw_world, marker_radius
+
+WORLD = QRectF(-HALF_WIDTH, -HALF_HEIGHT, PLANE_WIDTH, PLANE_HEIGHT)
+ZOOM_STEP = 1.25  # one key press
+WHEEL_BASE = 1.0015  # per 1/8 degree of wheel turn: a notch (120) zooms by 1.2
+MAX_SCALE = 2.0 ** (MAX_LEVEL + 2)
+PAN_FRACTION = 0.15
+CLICK_SLOP = 4  # pixels a press may move and still be a click
+
+
+class MarkerLayer(QGraphicsItem):
+    """Every marker of the current zoom level, painted in one pass (no item per record)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.content: MapContent | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.drawn: list[Cluster] = []  # what the last paint showed, for tests and hit checks
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        return WORLD.adjusted(-60, -60, 60, 60)
+
+    def set_content(self, content: MapContent | None) -> None:
+        self.content = content
+        self.update()
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        content = self.content
+        if content is None:
+            self.drawn = []
+            return
+        transform = painter.worldTransform()
+        scale = transform.m11()
+        exposed = option.exposedRect  # type: ignore[attr-defined]
+        level = level_for_scale(scale)
+        margin = 24.0 / scale
+        clusters = content.index.visible(level, exposed.left(), exposed.top(), exposed.right(),
+                                         exposed.bottom(), margin)
+        self.drawn = clusters
+        draw_markers(painter, clusters, transform, content.colours(), content.highlighted)
+
+
+class MapView(QGraphicsView):
+    marker_clicked = Signal(object)  # the Cluster under the click
+    point_chosen = Signal(float, float)  # latitude, longitude of a right click
+    zoomed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        scene = QGraphicsScene(WORLD.adjusted(-WORLD.width(), -WORLD.height(), WORLD.width(), WORLD.height()))
+        super().__init__(scene, parent)
+        scene.setParent(self)  # the view does not own its scene; its markers die with it else
+        self.markers = MarkerLayer()
+        scene.addItem(self.markers)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._press: QPoint | None = None
+        self._fitted = False
+
+    # -- content -----------------------------------------------------------------------------------
+
+    def set_content(self, content: MapContent | None) -> None:
+        self.markers.set_content(content)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt's name)
+        painter.fillRect(rect, self.palette().base())
+        draw_world(painter)
+
+    # -- zoom and pan ------------------------------------------------------------------------------
+
+    @property
+    def scale_factor(self) -> float:
+        return self.transform().m11()
+
+    @property
+    def level(self) -> int:
+        return level_for_scale(self.scale_factor)
+
+    def fit_scale(self) -> float:
+        size = self.viewport().size()
+        return max(1e-3, min(size.width() / WORLD.width(), size.height() / WORLD.height()))
+
+    def reset_view(self) -> None:
+        """The whole world, centred."""
+        scale = self.fit_scale()
+        self.setTransform(QTransform().scale(scale, scale))
+        self.centerOn(WORLD.center())
+        self._fitted = True
+        self.zoomed.emit()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom by ``factor`` keeping the place under ``anchor`` (viewport pixels) where it is."""
+        current = self.scale_factor
+        target = min(MAX_SCALE, max(self.fit_scale(), current * factor))
+        if math.isclose(target, current):
+            return
+        point = anchor if anchor is not None else QPointF(self.viewport().rect().center())
+        before = self.mapToScene(point.toPoint())
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.scale(target / current, target / current)
+        after = self.mapToScene(point.toPoint())
+        self.translate_scene(after.x() - before.x(), after.y() - before.y())
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self._fitted = False
+        self.zoomed.emit()
+
+    def translate_scene(self, dx: float, dy: float) -> None:
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.centerOn(QPointF(centre.x() - dx, centre.y() - dy))
+
+    def pan_by(self, dx_pixels: float, dy_pixels: float) -> None:
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(dx_pixels))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(dy_pixels))
+
+    def center_on_place(self, latitude: float, longitude: float, scale: float | None = None) -> None:
+        from relay_app.geo.projection import project
+
+        if scale is not None:
+            self.setTransform(QTransform().scale(scale, scale))
+        self.centerOn(QPointF(*project(longitude, latitude)))
+        self._fitted = False
+        self.zoomed.emit()
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._fitted or self.scale_factor < self.fit_scale():
+            self.reset_view()
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._fitted and self.scale_factor == 1.0:
+            self.reset_view()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        pixels = event.pixelDelta()
+        if not pixels.isNull() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.pan_by(-pixels.x(), -pixels.y())  # a touchpad's two-finger scroll moves the map
+        else:
+            steps = event.angleDelta().y() or event.angleDelta().x()
+            self.zoom_by(WHEEL_BASE ** steps, event.position())
+        event.accept()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        # A touchpad's pinch arrives at the viewport as a native zoom gesture (macOS, Wayland).
+        if isinstance(event, QNativeGestureEvent) and (
+            event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.zoom_by(1.0 + event.value(), event.position())
+            return True
+        return super().viewportEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        step_x = self.viewport().width() * PAN_FRACTION
+        step_y = self.viewport().height() * PAN_FRACTION
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(ZOOM_STEP)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_by(1 / ZOOM_STEP)
+        elif key in (Qt.Key.Key_0, Qt.Key.Key_Home):
+            self.reset_view()
+        elif key == Qt.Key.Key_Left:
+            self.pan_by(-step_x, 0)
+        elif key == Qt.Key.Key_Right:
+            self.pan_by(step_x, 0)
+        elif key == Qt.Key.Key_Up:
+            self.pan_by(0, -step_y)
+        elif key == Qt.Key.Key_Down:
+            self.pan_by(0, step_y)
+        else:
+            super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        released = event.position().toPoint()
+        if (released - press).manhattanLength() > CLICK_SLOP:
+            return  # a drag: the map moved
+        cluster = self.marker_at(released)
+        if cluster is not None:
+            self.marker_clicked.emit(cluster)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        scene = self.mapToScene(event.pos())
+        place = unproject(scene.x(), scene.y())
+        if place is not None:
+            self.point_chosen.emit(place[1], place[0])
+        event.accept()
+
+    def marker_at(self, position: QPoint) -> Cluster | None:
+        content = self.markers.content
+        if content is None:
+            return None
+        scene = self.mapToScene(position)
+        scale = self.scale_factor
+        level = self.level
+        # The largest marker's radius bounds the search; the nearest centre within its own wins.
+        found = content.index.hit(level, scene.x(), scene.y(), 22.0 / scale)
+        if found is None:
+            return None
+        dx, dy = (found.x - scene.x()) * scale, (found.y - scene.y()) * scale
+        return found if dx * dx + dy * dy <= (marker_radius(found.count) + 2) ** 2 else None
+
+    def device_position(self, x: float, y: float) -> QPoint:
+        """Where a plane point is in the viewport (pixels): what a test clicks."""
+        return self.mapFromScene(QPointF(x, y))
