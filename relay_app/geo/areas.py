@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from relay_app import carbon
+from relay_app import carbon, codelists
+from relay_app.i18n import _
 
 AreaKey = tuple[str | None, str | None, str | None]  # climate zone, soil group, land use
 
@@ -51,6 +52,19 @@ class AreaSummary:
             "with_soc": self.with_soc,
             "mean_annual_change_per_mille": self.mean_annual_change_per_mille,
         }
+
+
+def not_stated() -> str:
+    return _("(not stated)")
+
+
+def area_words(key: AreaKey) -> tuple[str, str, str]:
+    """The area's climate zone, soil group and land use in the reader's language."""
+    climate, soil, land_use = (
+        codelists.get(name).label(code) if code else not_stated()
+        for name, code in zip(("climate_zones", "soil_groups", "land_uses"), key, strict=True)
+    )
+    return climate, soil, land_use
 
 
 def area_of(values: Mapping[str, Any]) -> AreaKey:

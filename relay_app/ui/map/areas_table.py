@@ -10,10 +10,9 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from relay_app import codelists
 from relay_app.carbon import TARGET_PER_MILLE
 from relay_app.formatting import format_decimal, format_integer, format_quantity
-from relay_app.geo.areas import AreaKey, AreaSummary
+from relay_app.geo.areas import AreaSummary, area_words
 from relay_app.i18n import _
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,18 +31,6 @@ class _Cell(QTableWidgetItem):
         if mine is None or theirs is None:  # areas without a measure sort after the others
             return mine is not None and theirs is None
         return mine < theirs  # type: ignore[no-any-return]
-
-
-def not_stated() -> str:
-    return _("(not stated)")
-
-
-def area_words(key: AreaKey) -> tuple[str, str, str]:
-    lists = ("climate_zones", "soil_groups", "land_uses")
-    return tuple(  # type: ignore[return-value]
-        codelists.get(name).label(code) if code else not_stated()
-        for name, code in zip(lists, key, strict=True)
-    )
 
 
 class AreasTable(QTableWidget):

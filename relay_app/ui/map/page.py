@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from relay_app.formatting import format_decimal, format_quantity
-from relay_app.geo.areas import AreaSummary
+from relay_app.geo.areas import AreaSummary, area_words
 from relay_app.geo.clustering import MAX_LEVEL, Cluster
 from relay_app.geo.content import KINDS, MapContent
 from relay_app.i18n import _
@@ -40,7 +40,7 @@ from relay_app.services.errors import ServiceError
 from relay_app.services.mapping import NearbyPartner
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.language import language_signal
-from relay_app.ui.map.areas_table import AreasTable, area_words
+from relay_app.ui.map.areas_table import AreasTable
 from relay_app.ui.map.export import WHOLE_WORLD, export_map
 from relay_app.ui.map.view import MapView
 from relay_app.ui.operations import Operation
