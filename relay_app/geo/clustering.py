@@ -11,9 +11,11 @@ same place.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from relay_app.geo.projection import project
 
@@ -39,12 +41,15 @@ def placed(record_id: str, latitude: float, longitude: float, group: str, title:
     return MapPoint(record_id, latitude, longitude, group, title, x, y)
 
 
-@dataclass(frozen=True)
-class Cluster:
+class Cluster(NamedTuple):
+    """One marker: a record, or a group of records drawn with their count. A named tuple, as
+    tens of thousands are made per zoom level."""
+
     x: float
     y: float
     ids: tuple[str, ...]
     group: str  # the most frequent group among its points
+    spread: bool = False  # its points are not all at one place (zooming in will part them)
 
     @property
     def count(self) -> int:
@@ -61,6 +66,9 @@ class ClusterIndex:
     def __init__(self, points: Iterable[MapPoint]) -> None:
         self.points: tuple[MapPoint, ...] = tuple(points)
         self._by_id = {point.id: point for point in self.points}
+        self._xs = [point.x for point in self.points]
+        self._ys = [point.y for point in self.points]
+        self._sorted: dict[int, tuple[list[float], tuple[Cluster, ...]]] = {}
         self._levels: dict[int, tuple[Cluster, ...]] = {}
 
     def __len__(self) -> int:
@@ -76,27 +84,65 @@ class ClusterIndex:
             found = self._levels[level] = self._compute(level)
         return found
 
+    def prepare(self, levels: range | None = None) -> None:
+        """Compute the levels ahead of use (on a worker), so no zoom step waits for one."""
+        for level in levels if levels is not None else range(MAX_LEVEL + 2):
+            self.clusters(level)
+
     def _compute(self, level: int) -> tuple[Cluster, ...]:
+        # Once no marker of a level holds points at different places, every closer level is the
+        # same: nothing is left to part.
+        for coarser in range(level - 1, -1, -1):
+            known = self._levels.get(coarser)
+            if known is not None:
+                if not any(cluster.spread for cluster in known):
+                    return known
+                break
         # Past the last level, only points at one spot share a marker (a 1e-6 unit cell).
         cell = CELL_PX / (2.0**level) if level <= MAX_LEVEL else 1e-6
-        cells: dict[tuple[int, int], list[MapPoint]] = {}
-        for point in self.points:
-            key = (math.floor(point.x / cell), math.floor(point.y / cell))
+        xs, ys = self._xs, self._ys
+        floor = math.floor
+        cells: dict[tuple[int, int], list[int]] = {}
+        for number in range(len(xs)):
+            key = (floor(xs[number] / cell), floor(ys[number] / cell))
             members = cells.get(key)
             if members is None:
-                cells[key] = [point]
+                cells[key] = [number]
             else:
-                members.append(point)
-        return tuple(_cluster(members) for members in cells.values())
+                members.append(number)
+        groups = cells.values() if level > MAX_LEVEL else _merge_across_edges(xs, ys, cells, cell)
+        return tuple(self._cluster(members) for members in groups)
+
+    def _cluster(self, members: Sequence[int]) -> Cluster:
+        points = self.points
+        if len(members) == 1:
+            only = points[members[0]]
+            return Cluster(only.x, only.y, (only.id,), only.group)
+        chosen = [points[number] for number in members]
+        count = len(chosen)
+        x = sum(point.x for point in chosen) / count
+        y = sum(point.y for point in chosen) / count
+        first = chosen[0]
+        spread = any(point.x != first.x or point.y != first.y for point in chosen)
+        group = Counter(point.group for point in chosen).most_common(1)[0][0]
+        return Cluster(x, y, tuple(point.id for point in chosen), group, spread)
 
     def visible(self, level: int, left: float, top: float, right: float, bottom: float,
                 margin: float = 0.0) -> list[Cluster]:
         """The clusters of ``level`` inside a rectangle of the plane (widened by ``margin``)."""
         left, top, right, bottom = left - margin, top - margin, right + margin, bottom + margin
-        return [
-            cluster for cluster in self.clusters(level)
-            if left <= cluster.x <= right and top <= cluster.y <= bottom
-        ]
+        xs, by_x = self._by_x(level)
+        start, end = bisect_left(xs, left), bisect_right(xs, right)
+        return [cluster for cluster in by_x[start:end] if top <= cluster.y <= bottom]
+
+    def _by_x(self, level: int) -> tuple[list[float], tuple[Cluster, ...]]:
+        """The level's clusters sorted from west to east, to cut out a view by bisection."""
+        clusters = self.clusters(level)
+        found = self._sorted.get(id(clusters))
+        if found is None:
+            ordered = tuple(sorted(clusters, key=lambda cluster: cluster.x))
+            found = self._sorted[id(clusters)] = ([cluster.x for cluster in ordered], ordered)
+        return found
 
     def hit(self, level: int, x: float, y: float, radius: float) -> Cluster | None:
         """The cluster of ``level`` nearest to (x, y), if within ``radius`` plane units."""
@@ -110,12 +156,41 @@ class ClusterIndex:
         return best
 
 
-def _cluster(members: Sequence[MapPoint]) -> Cluster:
-    if len(members) == 1:
-        only = members[0]
-        return Cluster(only.x, only.y, (only.id,), only.group)
-    count = len(members)
-    x = sum(point.x for point in members) / count
-    y = sum(point.y for point in members) / count
-    group = Counter(point.group for point in members).most_common(1)[0][0]
-    return Cluster(x, y, tuple(point.id for point in members), group)
+def _merge_across_edges(
+    xs: Sequence[float], ys: Sequence[float], cells: dict[tuple[int, int], list[int]], cell: float
+) -> list[list[int]]:
+    """Join the points of neighbouring cells whose centres are under half a cell apart.
+
+    A grid alone would draw two overlapping markers for two towns 50 km apart that fall on each
+    side of a cell's edge. The fullest cells absorb their close neighbours first. A centre can
+    be that close only to the cells beside the edges it is nearer to, so three are looked at.
+    """
+    centres: dict[tuple[int, int], tuple[float, float]] = {}
+    for key, members in cells.items():
+        if len(members) == 1:
+            centres[key] = (xs[members[0]], ys[members[0]])
+        else:
+            count = len(members)
+            centres[key] = (sum(xs[n] for n in members) / count, sum(ys[n] for n in members) / count)
+    reach = (cell / 2.0) ** 2
+    taken: set[tuple[int, int]] = set()
+    groups: list[list[int]] = []
+    order = sorted(cells, key=lambda key: -len(cells[key])) if len(cells) < len(xs) else list(cells)
+    for key in order:
+        if key in taken:
+            continue
+        taken.add(key)
+        group = cells[key]
+        x, y = centres[key]
+        column, row = key
+        step_x = 1 if x / cell - column >= 0.5 else -1
+        step_y = 1 if y / cell - row >= 0.5 else -1
+        for other in ((column + step_x, row), (column, row + step_y), (column + step_x, row + step_y)):
+            centre = centres.get(other)
+            if centre is None or other in taken:
+                continue
+            if (centre[0] - x) ** 2 + (centre[1] - y) ** 2 < reach:
+                taken.add(other)
+                group = [*group, *cells[other]]
+        groups.append(group)
+    return groups

@@ -1,0 +1,44 @@
+"""The bundled world map: small, complete, inside the world, named in the reader's language."""
+
+from __future__ import annotations
+
+from relay_app.geo.world import load_world, world_file
+from relay_app.i18n import set_language
+
+
+def test_the_bundled_file_is_small_and_says_where_it_comes_from() -> None:
+    assert world_file().stat().st_size < 1_500_000
+    world = load_world()
+    assert "Natural Earth" in world.source and "5.1.1" in world.source
+    assert "public domain" in world.licence
+    readme = (world_file().parent / "README.md").read_text(encoding="utf-8")
+    assert "5.1.1" in readme and "build_world.py" in readme and "public domain" in readme
+
+
+def test_every_country_partners_live_in_is_drawn() -> None:
+    codes = {country.iso for country in load_world().countries}
+    # France and Norway have no ISO_A2 in Natural Earth (-99): ISO_A2_EH gives them theirs.
+    assert {"FR", "NO", "SN", "BR", "IN", "KE", "PE", "FJ", "TV"} <= codes
+    assert len(codes) > 230
+
+
+def test_every_point_is_inside_the_world() -> None:
+    for country in load_world().countries:
+        for ring in country.rings:
+            assert len(ring) >= 3
+            for longitude, latitude in ring:
+                assert -180 <= longitude <= 180 and -90 <= latitude <= 90
+
+
+def test_country_names_follow_the_interface_language() -> None:
+    by_code = {country.iso: country for country in load_world().countries}
+    unnamed = next(country for country in load_world().countries if not country.iso)
+    set_language("fr")
+    assert by_code["SN"].name() == "Sénégal"
+    assert by_code["DE"].name() == "Allemagne"
+    assert unnamed.name() == unnamed.names["fr"]
+    set_language("es")
+    assert by_code["DE"].name() == "Alemania"
+    set_language("en")
+    assert by_code["DE"].name() == "Germany"
+    assert unnamed.name() == unnamed.names["en"]
