@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QThreadPool, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from relay_app.formatting import format_decimal, format_quantity
 from relay_app.geo.areas import AreaSummary, area_words
@@ -60,6 +62,7 @@ class MapPage(QWidget):
         self._services = services
         self._panels = panels
         self._generation = 0
+        self._stale = True  # the markers are read when the page is first shown
         self.area: AreaSummary | None = None  # practices shown only from this area
         self.content: MapContent | None = None
         self.nearby: list[NearbyPartner] = []
@@ -143,7 +146,7 @@ class MapPage(QWidget):
             panel.filters.changed.connect(self._timer.start)
             panel.search.textChanged.connect(lambda _text: self._timer.start())
         changes.records_changed.connect(self._records_changed)
-        language_signal().changed.connect(lambda _language: self.retranslate_ui())
+        language_signal().changed.connect(self.retranslate_ui)
         self._show_area()
         self.retranslate_ui()
         self.reload()
@@ -170,7 +173,12 @@ class MapPage(QWidget):
         return text, filters
 
     def reload(self) -> None:
+        """Read the markers again, now if the page is on screen, else when it comes on screen."""
         self._timer.stop()
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         self._generation += 1
         generation, kind = self._generation, self.current_kind
         text, filters = self.query(kind)
@@ -184,8 +192,13 @@ class MapPage(QWidget):
             lambda areas: self._show_areas(generation, areas)
         ).failure(self._failed).run()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
     def _show_content(self, generation: int, content: MapContent) -> None:
-        if generation != self._generation:
+        if not isValid(self) or generation != self._generation:
             return  # an older query's answer: a newer one is on its way
         highlighted = frozenset(partner.id for partner in self.nearby) if content.kind == "partners" else None
         if highlighted:
@@ -193,13 +206,18 @@ class MapPage(QWidget):
         self.content = content
         self.view.set_content(content)
         self._show_counts()
+        # Every zoom level's clusters, computed off the GUI thread (no database: not the writer's
+        # queue), so no later zoom step has to wait for its level.
+        QThreadPool.globalInstance().start(content.index.prepare)
         self.content_shown.emit()
 
     def _show_areas(self, generation: int, areas: list[AreaSummary]) -> None:
-        if generation == self._generation:
+        if isValid(self) and generation == self._generation:
             self.areas.show_areas(areas)
 
     def _failed(self, error: BaseException) -> None:
+        if not isValid(self):
+            return
         if isinstance(error, ServiceError):
             self.count_label.setText(str(error))
             return

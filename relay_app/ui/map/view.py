@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QSty
 
 from relay_app.geo.clustering import MAX_LEVEL, Cluster, level_for_scale
 from relay_app.geo.content import MapContent
-from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, PLANE_HEIGHT, PLANE_WIDTH, unproject
+from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, PLANE_HEIGHT, PLANE_WIDTH, project, unproject
 from relay_app.ui.map.painting import draw_markers, draw_world, marker_radius
 
 WORLD = QRectF(-HALF_WIDTH, -HALF_HEIGHT, PLANE_WIDTH, PLANE_HEIGHT)
@@ -87,10 +87,13 @@ class MapView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._press: QPoint | None = None
         self._fitted = False
+        self._applying = False
+        self._centre = QPointF(0.0, 0.0)  # the scene point at the viewport's middle, exactly
 
     # -- content -----------------------------------------------------------------------------------
 
@@ -117,11 +120,8 @@ class MapView(QGraphicsView):
 
     def reset_view(self) -> None:
         """The whole world, centred."""
-        scale = self.fit_scale()
-        self.setTransform(QTransform().scale(scale, scale))
-        self.centerOn(WORLD.center())
+        self._apply(self.fit_scale(), WORLD.center())
         self._fitted = True
-        self.zoomed.emit()
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom by ``factor`` keeping the place under ``anchor`` (viewport pixels) where it is."""
@@ -129,32 +129,40 @@ class MapView(QGraphicsView):
         target = min(MAX_SCALE, max(self.fit_scale(), current * factor))
         if math.isclose(target, current):
             return
-        point = anchor if anchor is not None else QPointF(self.viewport().rect().center())
-        before = self.mapToScene(point.toPoint())
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
-        self.scale(target / current, target / current)
-        after = self.mapToScene(point.toPoint())
-        self.translate_scene(after.x() - before.x(), after.y() - before.y())
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        middle = self._middle()
+        offset = (anchor if anchor is not None else middle) - middle
+        place = self._centre + offset / current
+        self._apply(target, place - offset / target)
         self._fitted = False
-        self.zoomed.emit()
-
-    def translate_scene(self, dx: float, dy: float) -> None:
-        centre = self.mapToScene(self.viewport().rect().center())
-        self.centerOn(QPointF(centre.x() - dx, centre.y() - dy))
 
     def pan_by(self, dx_pixels: float, dy_pixels: float) -> None:
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + round(dx_pixels))
-        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + round(dy_pixels))
+        scale = self.scale_factor
+        self._apply(scale, self._centre + QPointF(dx_pixels / scale, dy_pixels / scale))
+        self._fitted = False
 
     def center_on_place(self, latitude: float, longitude: float, scale: float | None = None) -> None:
-        from relay_app.geo.projection import project
-
-        if scale is not None:
-            self.setTransform(QTransform().scale(scale, scale))
-        self.centerOn(QPointF(*project(longitude, latitude)))
+        self._apply(scale or self.scale_factor, QPointF(*project(longitude, latitude)))
         self._fitted = False
+
+    def _middle(self) -> QPointF:
+        return QPointF(self.viewport().width() / 2.0, self.viewport().height() / 2.0)
+
+    def _apply(self, scale: float, centre: QPointF) -> None:
+        """Scale and centre from exact numbers kept here: the scroll bars count whole pixels, and
+        zooming around the cursor from their rounded values would drift a little at every step."""
+        self._applying = True
+        try:
+            self.setTransform(QTransform().scale(scale, scale))
+            self.centerOn(centre)
+        finally:
+            self._applying = False
+        self._centre = QPointF(centre)
         self.zoomed.emit()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+        super().scrollContentsBy(dx, dy)
+        if not self._applying:  # a drag moved the map: take its centre as the new exact one
+            self._centre = self.mapToScene(self.viewport().rect()).boundingRect().center()
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -162,6 +170,8 @@ class MapView(QGraphicsView):
         super().resizeEvent(event)
         if self._fitted or self.scale_factor < self.fit_scale():
             self.reset_view()
+        else:
+            self._apply(self.scale_factor, self._centre)
 
     def showEvent(self, event: QEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -208,28 +218,38 @@ class MapView(QGraphicsView):
             super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton:
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             self._press = event.position().toPoint()
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
-        if event.button() != Qt.MouseButton.LeftButton or press is None:
+        if press is None:
             return
         released = event.position().toPoint()
         if (released - press).manhattanLength() > CLICK_SLOP:
             return  # a drag: the map moved
-        cluster = self.marker_at(released)
-        if cluster is not None:
-            self.marker_clicked.emit(cluster)
+        if event.button() == Qt.MouseButton.RightButton:
+            self._choose_point(released)
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            cluster = self.marker_at(released)
+            if cluster is not None:
+                self.marker_clicked.emit(cluster)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
-        scene = self.mapToScene(event.pos())
+        # The mouse's right click is taken on release above; the keyboard's menu key asks about
+        # the place in the middle of the map.
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            self._choose_point(self.viewport().rect().center())
+        event.accept()
+
+    def _choose_point(self, position: QPoint) -> None:
+        scene = self.mapToScene(position)
         place = unproject(scene.x(), scene.y())
         if place is not None:
             self.point_chosen.emit(place[1], place[0])
-        event.accept()
 
     def marker_at(self, position: QPoint) -> Cluster | None:
         content = self.markers.content

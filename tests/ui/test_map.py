@@ -1,0 +1,224 @@
+"""The Map page, driven as a person does: keys, wheel turns and clicks sent through the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from relay_app.geo.clustering import Cluster
+from relay_app.services import Services
+from relay_app.ui.main_window import MainWindow
+from relay_app.ui.map.page import MapPage
+from tests import factories
+
+DAKAR = (14.6928, -17.4467)
+THIES = (14.7910, -16.9359)
+PARIS = (48.8566, 2.3522)
+
+
+def add_partner(services: Services, name: str, place: tuple[float, float] | None, **values: object) -> str:
+    latitude, longitude = place if place is not None else (None, None)
+    return services.records("partners").create(factories.partner(
+        name=name, acronym=None, latitude=latitude, longitude=longitude, **values)).id
+
+
+def open_map(window: MainWindow, qtbot: QtBot) -> MapPage:
+    """Ctrl+6, as a person opens the map; the markers are read once the page shows."""
+    page = window.map_page
+    for kind in ("partners", "practices"):  # records written through the services, as a sync does
+        window.changes.records_changed.emit(kind)
+    with qtbot.waitSignal(page.content_shown, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_view() == "map"
+    page.view.reset_view()
+    repaint(page)
+    return page
+
+
+def repaint(page: MapPage) -> None:
+    page.view.viewport().repaint()
+    QApplication.processEvents()
+
+
+def drawn(page: MapPage) -> list[Cluster]:
+    repaint(page)
+    return list(page.view.markers.drawn)
+
+
+def test_markers_for_records_with_a_position_and_a_count_of_the_others(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    dakar = add_partner(services, "Dakar soil lab", DAKAR)
+    paris = add_partner(services, "Paris network", PARIS)
+    add_partner(services, "Lost cooperative", None)
+    page = open_map(window, qtbot)
+    shown = {record_id for cluster in drawn(page) for record_id in cluster.ids}
+    assert shown == {dakar, paris}
+    assert page.count_label.text() == "2 partners on the map"
+    assert page.unplaced_label.text() == "1 partner has no position"
+    assert "Partners by college" in page.legend.text() and "Research and education" in page.legend.text()
+
+
+def test_neighbours_share_a_marker_at_world_scale_and_part_when_zoomed(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    dakar = add_partner(services, "Dakar soil lab", DAKAR)
+    thies = add_partner(services, "Thiès farmers", THIES)
+    add_partner(services, "Paris network", PARIS)
+    page = open_map(window, qtbot)
+    world = drawn(page)
+    assert sorted(cluster.count for cluster in world) == [1, 2]
+    pair = next(cluster for cluster in world if cluster.count == 2)
+    assert set(pair.ids) == {dakar, thies}
+    view = page.view
+    # Keyboard: + zooms in around the centre; then centre on Senegal and zoom with the wheel there.
+    view.setFocus()
+    scale = view.scale_factor
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    assert view.scale_factor > scale
+    view.centerOn(QPointF(pair.x, pair.y))
+    spot = view.device_position(pair.x, pair.y)
+    while view.level < 8:  # 50 km apart: a few hundred pixels at level 8, both in sight
+        wheel = QWheelEvent(QPointF(spot), QPointF(view.viewport().mapToGlobal(spot)), QPoint(),
+                            QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(view.viewport(), wheel)
+    assert view.level == 8
+    apart = [cluster for cluster in drawn(page) if {dakar, thies} & set(cluster.ids)]
+    assert sorted(cluster.ids for cluster in apart) == sorted([(dakar,), (thies,)])
+    # Home shows the whole world again, with the pair together.
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.level == 0
+    assert sorted(cluster.count for cluster in drawn(page)) == [1, 2]
+    # Arrows pan: the centre moves east.
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    before = view.mapToScene(view.viewport().rect().center())
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.mapToScene(view.viewport().rect().center()).x() > before.x()
+
+
+def test_a_click_on_a_marker_opens_its_record_and_on_a_group_zooms_in(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    add_partner(services, "Dakar soil lab", DAKAR)
+    add_partner(services, "Thiès farmers", THIES)
+    paris = add_partner(services, "Paris network", PARIS)
+    page = open_map(window, qtbot)
+    view = page.view
+    pair = next(cluster for cluster in drawn(page) if cluster.count == 2)
+    before = view.scale_factor
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.device_position(pair.x, pair.y))
+    assert view.scale_factor > before
+    view.reset_view()
+    alone = next(cluster for cluster in drawn(page) if cluster.ids == (paris,))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.device_position(alone.x, alone.y))
+    assert window.current_view() == "partners"
+    panel = window.panels["partners"]
+    assert panel.detail.record is not None and panel.detail.record.id == paris
+    assert panel.selected_id() == paris
+
+
+def test_the_list_filters_apply_to_the_map(window: MainWindow, services: Services, qtbot: QtBot) -> None:
+    dakar = add_partner(services, "Dakar soil lab", DAKAR, college="research_education")
+    add_partner(services, "Paris network", PARIS, college="civil_society_ngos", country="FR")
+    add_partner(services, "Lost cooperative", None, college="civil_society_ngos")
+    page = open_map(window, qtbot)
+    panel = window.panels["partners"]
+    with qtbot.waitSignal(page.content_shown, timeout=5000):
+        panel.filters.set_value("college", "research_education")
+    assert {record_id for cluster in drawn(page) for record_id in cluster.ids} == {dakar}
+    assert page.unplaced_label.text() == ""
+    with qtbot.waitSignal(page.content_shown, timeout=5000):
+        panel.filters.set_value("college", None)
+        panel.search.setText("paris")
+    assert [cluster.count for cluster in drawn(page)] == [1]
+    assert page.count_label.text() == "1 partner on the map"
+
+
+def test_practices_coloured_by_category_and_by_area(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    practices = services.records("practices")
+    sahel = practices.create(factories.practice(latitude=14.0, longitude=-16.0)).id
+    practices.create(factories.practice(land_use="grazing_land", category="rotational_grazing",
+                                        latitude=-1.0, longitude=36.0))
+    page = open_map(window, qtbot)
+    with qtbot.waitSignal(page.content_shown, timeout=5000):
+        page.set_kind("practices")
+    assert "Practices by category" in page.legend.text() and "Agroforestry" in page.legend.text()
+    assert len(drawn(page)) == 2
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.areas.rowCount() == 2)
+    row = next(row for row in range(2) if page.areas.item(row, 2).text() == "Cropland")
+    assert page.areas.item(row, 5).text() == "10\u00a0‰/yr"
+    rect = page.areas.visualItemRect(page.areas.item(row, 0))
+    with qtbot.waitSignal(page.content_shown, timeout=5000):  # a double click: press, release, again
+        QTest.mouseClick(page.areas.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.mouseDClick(page.areas.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.tabs.currentIndex() == 0
+    assert "Tropical dry · Arenosols · Cropland" in page.area_label.text()
+    assert [cluster.ids for cluster in drawn(page)] == [(sahel,)]
+    with qtbot.waitSignal(page.content_shown, timeout=5000):
+        page.show_all_button.click()
+    assert len(drawn(page)) == 2
+
+
+def test_nearest_partners_in_the_detail_pane_and_for_a_place_on_the_map(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    dakar = add_partner(services, "Dakar soil lab", DAKAR)
+    add_partner(services, "Thiès farmers", THIES, email="thies@example.org")
+    add_partner(services, "Paris network", PARIS)
+    window.changes.records_changed.emit("partners")
+    window.show_view("partners")
+    panel = window.panels["partners"]
+    panel.select(dakar)
+    text = panel.detail.toPlainText()
+    assert "Nearest partners" in text
+    assert text.index("Thiès farmers") < text.index("Paris network")
+    assert "56 km" in text and "thies@example.org" in text
+    page = open_map(window, qtbot)
+    view = page.view
+    x, y = page.content.index.point(dakar).x, page.content.index.point(dakar).y  # type: ignore[union-attr]
+    off_the_coast = view.device_position(x - 2, y)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=off_the_coast)
+    qtbot.waitUntil(lambda: page.nearby_list.count() == 3)
+    assert page.nearby_list.item(0).text().startswith("Dakar soil lab — ")
+    assert "Partners nearest to" in page._nearby_title.text()
+
+
+def test_the_map_works_and_exports_with_the_network_unreachable(
+    window: MainWindow, services: Services, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, dead)
+    add_partner(services, "Dakar soil lab", DAKAR)
+    page = open_map(window, qtbot)
+    assert len(drawn(page)) == 1
+    assert page.export(tmp_path / "map.png", width=900)
+    assert page.export(tmp_path / "map.svg", width=900, whole_world=True)
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(tmp_path / "map.png"))
+    assert image.width() == 900 and image.height() > 300
+    svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert "Partners by college" in svg and "1 partner on the map" in svg
+
+
+def test_the_about_box_notes_how_borders_are_drawn(window: MainWindow) -> None:
+    from relay_app.ui.about import AboutDialog
+
+    dialog = AboutDialog(window._services, window)
+    assert "Natural Earth" in dialog.map_note.text() and "disputed" in dialog.map_note.text()
+    dialog.close()
