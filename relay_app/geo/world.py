@@ -1,6 +1,7 @@
 """The bundled country outlines (resources/geo/world.json.gz, made by scripts/build_world.py).
 
-Read once per process and kept: decoding takes some tens of milliseconds, drawing many times.
+Read once per process and kept. The outlines are stored already projected (Equal Earth) and
+quantised, so reading them is only unpacking integers.
 Country names follow the interface language through the country code list (CLDR) by ISO code;
 the few territories without a code keep the names Natural Earth gives them.
 """
@@ -11,10 +12,10 @@ import gzip
 import json
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 from relay_app import codelists
-from relay_app.geo.projection import project
 from relay_app.i18n import current_language
 from relay_app.resources import resources_dir
 
@@ -25,8 +26,8 @@ Ring = tuple[tuple[float, float], ...]
 class Country:
     iso: str  # ISO 3166-1 alpha-2, or "" for a territory without one
     names: dict[str, str]  # Natural Earth's names by language, used when ``iso`` is empty
-    rings: tuple[Ring, ...]  # (longitude, latitude) in degrees; holes are rings too (odd-even)
-    plane_rings: tuple[Ring, ...]  # the same, projected
+    plane_rings: tuple[Ring, ...]  # in the plane of relay_app.geo.projection; holes are rings too
+    bounds: tuple[float, float, float, float]  # left, top, right, bottom in the plane
 
     def name(self) -> str:
         if self.iso:
@@ -48,23 +49,22 @@ def world_file() -> Path:
 
 
 def _decode(steps: list[int], quantum: float) -> Ring:
-    x = y = 0
-    points = []
-    for index in range(0, len(steps), 2):
-        x += steps[index]
-        y += steps[index + 1]
-        points.append((x / quantum, y / quantum))
-    return tuple(points)
+    """Delta-encoded integers back to plane points: the bundle is projected at build time."""
+    xs = list(accumulate(steps[0::2]))
+    ys = list(accumulate(steps[1::2]))
+    return tuple(zip([x / quantum for x in xs], [y / quantum for y in ys], strict=True))
 
 
 @cache
 def load_world(path: Path | None = None) -> World:
     with gzip.open(path or world_file(), "rt", encoding="utf-8") as stream:
         data = json.load(stream)
-    quantum = float(data["quantum_per_degree"])
+    quantum = float(data["quantum_per_unit"])
     countries = []
     for entry in data["countries"]:
         rings = tuple(_decode(steps, quantum) for steps in entry["rings"])
-        plane = tuple(tuple(project(lon, lat) for lon, lat in ring) for ring in rings)
-        countries.append(Country(entry["iso"], dict(entry["names"]), rings, plane))
+        xs = [x for ring in rings for x, _y in ring]
+        ys = [y for ring in rings for _x, y in ring]
+        bounds = (min(xs), min(ys), max(xs), max(ys))
+        countries.append(Country(entry["iso"], dict(entry["names"]), rings, bounds))
     return World(data["source"], data["licence"], tuple(countries))

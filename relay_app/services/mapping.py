@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from relay_app.forms import form_for
 from relay_app.geo.areas import AreaSummary, summarise_areas
 from relay_app.geo.clustering import ClusterIndex, MapPoint, placed
 from relay_app.geo.content import MapContent
@@ -22,7 +21,7 @@ from relay_app.services.records import RecordService
 
 # The code that colours a kind's markers, and the fields its marker's title is made of.
 MARKER_GROUP = {"partners": "college", "practices": "category"}
-_TITLE_FIELDS = {"partners": ("name", "acronym"), "practices": ("title",)}
+_TITLE_FIELD = {"partners": "name", "practices": "title"}
 _AREA_FIELDS = ("climate_zone", "soil_group", "land_use", "soc_before_t_ha", "soc_after_t_ha",
                 "soc_years", "soc_depth_cm")
 _CONTACT_FIELDS = ("name", "acronym", "city", "country", "email", "phone", "website")
@@ -69,25 +68,23 @@ class MapService:
 
     def records(self, kind: str, search: str | None = None,
                 filters: Mapping[str, Any] | None = None) -> MapRecords:
-        service = self._services[kind]
-        title_fields = _TITLE_FIELDS[kind]
-        form = form_for(kind)
-        rows = service.columns(("latitude", "longitude", MARKER_GROUP[kind], *title_fields),
-                               search or None, dict(filters or {}))
+        rows = self._services[kind].columns(("latitude", "longitude", MARKER_GROUP[kind], _TITLE_FIELD[kind]),
+                                            search or None, dict(filters or {}))
         points, unplaced = [], 0
-        for record_id, latitude, longitude, group, *title in rows:
+        for record_id, latitude, longitude, group, title in rows:
             if latitude is None or longitude is None:
                 unplaced += 1
                 continue
-            summary = form.summary(dict(zip(title_fields, title, strict=True)))
-            points.append(placed(record_id, float(latitude), float(longitude), group or "", summary))
+            points.append(placed(record_id, float(latitude), float(longitude), group or "", title or ""))
         return MapRecords(kind, tuple(points), unplaced)
 
     def content(self, kind: str, search: str | None = None,
                 filters: Mapping[str, Any] | None = None) -> MapContent:
         """The markers of ``kind`` that the list with this search and filters shows, clustered."""
         found = self.records(kind, search, filters)
-        return MapContent(kind, ClusterIndex(found.points), found.unplaced)
+        index = ClusterIndex(found.points)
+        index.prepare(range(2))  # the world's view, before the map shows it; the rest later
+        return MapContent(kind, index, found.unplaced)
 
     # -- neighbours ---------------------------------------------------------------------------------
 
@@ -118,12 +115,8 @@ class MapService:
         return nearby
 
     def _contacts(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        service = self._services["partners"]
-        contacts = {}
-        for record_id in ids:
-            record = service.get(record_id)
-            contacts[record_id] = {name: record.values.get(name) for name in _CONTACT_FIELDS}
-        return contacts
+        rows = self._services["partners"].columns(_CONTACT_FIELDS, filters={"id": ids})
+        return {row[0]: dict(zip(_CONTACT_FIELDS, row[1:], strict=True)) for row in rows}
 
     def _partner_index(self) -> NearestIndex:
         """The k-d tree of every placed partner, rebuilt only when partners changed."""

@@ -210,7 +210,7 @@ class RecordService:
         return statement
 
     def _checked_field(self, name: str) -> str:
-        if name not in self._fields and name not in ("created_at", "updated_at"):
+        if name not in self._fields and name not in ("id", "created_at", "updated_at"):
             raise ValueError(f"{self.kind} has no field {name!r}")
         return name
 

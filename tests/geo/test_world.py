@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, project, unproject
 from relay_app.geo.world import load_world, world_file
 from relay_app.i18n import set_language
 
@@ -22,12 +23,21 @@ def test_every_country_partners_live_in_is_drawn() -> None:
     assert len(codes) > 230
 
 
-def test_every_point_is_inside_the_world() -> None:
+def test_every_point_is_inside_the_world_and_projected_where_it_belongs() -> None:
     for country in load_world().countries:
-        for ring in country.rings:
+        left, top, right, bottom = country.bounds
+        assert -HALF_WIDTH - 0.1 <= left <= right <= HALF_WIDTH + 0.1
+        assert -HALF_HEIGHT - 0.1 <= top <= bottom <= HALF_HEIGHT + 0.1
+        for ring in country.plane_rings:
             assert len(ring) >= 3
-            for longitude, latitude in ring:
-                assert -180 <= longitude <= 180 and -90 <= latitude <= 90
+            for x, y in ring:
+                # On the world's curved edge (the 180th meridian), within the quantum of it.
+                assert unproject(x * 0.999, y * 0.999) is not None
+    # Senegal's outline holds Dakar (within the quantum of about 1 km).
+    senegal = next(country for country in load_world().countries if country.iso == "SN")
+    dakar_x, dakar_y = project(-17.4467, 14.6928)
+    left, top, right, bottom = senegal.bounds
+    assert left - 0.05 <= dakar_x <= right and top <= dakar_y <= bottom
 
 
 def test_country_names_follow_the_interface_language() -> None:

@@ -73,7 +73,7 @@ def paint_map(painter: QPainter, content: MapContent, region: QRectF, size: QSiz
     to_device = QTransform().scale(scale, scale).translate(-region.left(), -region.top())
     painter.setClipRect(QRectF(0, 0, size.width(), size.height()))
     painter.setWorldTransform(to_device)
-    draw_world(painter)
+    draw_world(painter, region)
     level = level_for_scale(scale)
     clusters = content.index.visible(level, region.left(), region.top(), region.right(), region.bottom(),
                                      margin=30 / scale)

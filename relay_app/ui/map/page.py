@@ -44,6 +44,7 @@ from relay_app.ui.changes import DataChanges
 from relay_app.ui.language import language_signal
 from relay_app.ui.map.areas_table import AreasTable
 from relay_app.ui.map.export import WHOLE_WORLD, export_map
+from relay_app.ui.map.painting import prepare_world
 from relay_app.ui.map.view import MapView
 from relay_app.ui.operations import Operation
 from relay_app.ui.records.panel import RecordPanel
@@ -149,6 +150,7 @@ class MapPage(QWidget):
         language_signal().changed.connect(self.retranslate_ui)
         self._show_area()
         self.retranslate_ui()
+        prepare_world()
         self.reload()
 
     # -- what the map shows ----------------------------------------------------------------------------

@@ -6,10 +6,11 @@ device pixels, so a marker keeps its size at every zoom.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QThreadPool
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -44,27 +45,47 @@ def sea_path() -> QPainterPath:
     return path
 
 
+_paths_lock = threading.Lock()
+
+
+def country_paths() -> tuple[tuple[QRectF, QPainterPath], ...]:
+    """Each country's outline (holes by the odd-even rule) with its bounds, to draw only those
+    in sight when the map is zoomed in. Made once, ahead of need by ``prepare_world`` on a
+    worker; a caller arriving meanwhile waits for that one rather than making them twice."""
+    with _paths_lock:
+        return _country_paths()
+
+
+def prepare_world() -> None:
+    """Read and shape the world off the GUI thread (at start-up), so the map opens without it."""
+    QThreadPool.globalInstance().start(country_paths)
+
+
 @cache
-def land_path() -> QPainterPath:
-    """Every country as one path (holes by the odd-even rule): one fill, one outline."""
-    path = QPainterPath()
-    path.setFillRule(Qt.FillRule.OddEvenFill)
+def _country_paths() -> tuple[tuple[QRectF, QPainterPath], ...]:
+    shapes = []
     for country in load_world().countries:
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.OddEvenFill)
         for ring in country.plane_rings:
             path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
             path.closeSubpath()
-    return path
+        left, top, right, bottom = country.bounds
+        shapes.append((QRectF(left, top, right - left, bottom - top), path))
+    return tuple(shapes)
 
 
-def draw_world(painter: QPainter) -> None:
-    """Sea and land in the painter's current (plane) coordinates; borders a hairline wide."""
+def draw_world(painter: QPainter, exposed: QRectF | None = None) -> None:
+    """Sea and land in the painter's current (plane) coordinates; borders a hairline wide.
+    Only the countries meeting ``exposed`` (plane coordinates) are drawn when it is given."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.fillPath(sea_path(), SEA)
-    pen = QPen(BORDER, 0)  # cosmetic: one pixel at every zoom
-    painter.setPen(pen)
+    painter.setPen(QPen(BORDER, 0))  # cosmetic: one pixel at every zoom
     painter.setBrush(LAND)
-    painter.drawPath(land_path())
+    for bounds, path in country_paths():
+        if exposed is None or bounds.intersects(exposed):
+            painter.drawPath(path)
     painter.restore()
 
 

@@ -102,7 +102,7 @@ class MapView(QGraphicsView):
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt's name)
         painter.fillRect(rect, self.palette().base())
-        draw_world(painter)
+        draw_world(painter, rect)
 
     # -- zoom and pan ------------------------------------------------------------------------------
 
