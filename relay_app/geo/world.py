@@ -43,6 +43,28 @@ class World:
     licence: str
     countries: tuple[Country, ...]
 
+    def country_at(self, x: float, y: float) -> Country | None:
+        """The territory whose outline holds the plane point (x, y), if any (the sea: None)."""
+        for country in self.countries:
+            left, top, right, bottom = country.bounds
+            if left <= x <= right and top <= y <= bottom and _inside(country.plane_rings, x, y):
+                return country
+        return None
+
+
+def _inside(rings: tuple[Ring, ...], x: float, y: float) -> bool:
+    """Even-odd rule over every ring, as the map fills them: a hole's point is outside."""
+    inside = False
+    for ring in rings:
+        previous_x, previous_y = ring[-1]
+        for point_x, point_y in ring:
+            if (point_y > y) != (previous_y > y) and x < (previous_x - point_x) * (y - point_y) / (
+                previous_y - point_y
+            ) + point_x:
+                inside = not inside
+            previous_x, previous_y = point_x, point_y
+    return inside
+
 
 def world_file() -> Path:
     return resources_dir() / "geo" / "world.json.gz"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, project, unproject
-from relay_app.geo.world import load_world, world_file
+from relay_app.geo.world import World, load_world, world_file
 from relay_app.i18n import set_language
 
 
@@ -52,3 +52,18 @@ def test_country_names_follow_the_interface_language() -> None:
     set_language("en")
     assert by_code["DE"].name() == "Germany"
     assert unnamed.name() == unnamed.names["en"]
+
+
+def test_the_country_under_a_point() -> None:
+    world = load_world()
+    assert world.country_at(*project(-17.0, 14.5)).iso == "SN"  # type: ignore[union-attr]
+    assert world.country_at(*project(2.35, 48.86)).iso == "FR"  # type: ignore[union-attr]
+    assert world.country_at(*project(-30.0, 0.0)) is None  # mid-Atlantic
+    # The Gambia lies inside Senegal's bounds: a point in it is The Gambia's, whatever the order.
+    banjul_side = project(-15.6, 13.45)
+    assert world.country_at(*banjul_side).iso == "GM"  # type: ignore[union-attr]
+    senegal = next(country for country in world.countries if country.iso == "SN")
+    only_senegal = World(world.source, world.licence, (senegal,))
+    assert only_senegal.country_at(*banjul_side) is None
+    set_language("fr")
+    assert world.country_at(*project(-17.0, 14.5)).name() == "Sénégal"  # type: ignore[union-attr]

@@ -222,3 +222,64 @@ def test_the_about_box_notes_how_borders_are_drawn(window: MainWindow) -> None:
     dialog = AboutDialog(window._services, window)
     assert "Natural Earth" in dialog.map_note.text() and "disputed" in dialog.map_note.text()
     dialog.close()
+
+
+def test_touchpad_pinch_and_two_finger_scroll_and_a_mouse_drag(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent, QNativeGestureEvent, QPointingDevice
+
+    paris = add_partner(services, "Paris network", PARIS)
+    page = open_map(window, qtbot)
+    view = page.view
+    middle = QPointF(view.viewport().width() / 2, view.viewport().height() / 2)
+    # A pinch (a native zoom gesture, as macOS and Wayland touchpads send) zooms in.
+    before = view.scale_factor
+    pinch = QNativeGestureEvent(
+        Qt.NativeGestureType.ZoomNativeGesture, QPointingDevice.primaryPointingDevice(), 2, middle, middle,
+        QPointF(view.viewport().mapToGlobal(middle.toPoint())), 0.5, QPointF(0, 0))
+    QApplication.sendEvent(view.viewport(), pinch)
+    assert view.scale_factor == before * 1.5
+    # Two fingers scrolling on a touchpad (pixel deltas) move the map and keep the zoom.
+    centre = view.mapToScene(view.viewport().rect().center())
+    scroll = QWheelEvent(middle, QPointF(view.viewport().mapToGlobal(middle.toPoint())), QPoint(-40, 0),
+                         QPoint(-40, 0), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                         Qt.ScrollPhase.ScrollUpdate, False)
+    QApplication.sendEvent(view.viewport(), scroll)
+    assert view.scale_factor == before * 1.5
+    assert view.mapToScene(view.viewport().rect().center()).x() > centre.x()
+    # A mouse drag that starts on a marker moves the map and opens nothing.
+    marker = page.content.index.point(paris)  # type: ignore[union-attr]
+    start = view.device_position(marker.x, marker.y)  # type: ignore[union-attr]
+    centre = view.mapToScene(view.viewport().rect().center())
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        moved = QPointF(start.x() + 20 * step, start.y())
+        QApplication.sendEvent(view.viewport(), QMouseEvent(
+            QEvent.Type.MouseMove, moved, QPointF(view.viewport().mapToGlobal(moved.toPoint())),
+            Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(start.x() + 100, start.y()))
+    assert view.mapToScene(view.viewport().rect().center()).x() < centre.x()  # dragged east: map west
+    assert window.current_view() == "map"
+
+
+def test_the_place_under_the_mouse_is_named_in_the_interface_language(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    from relay_app.geo.projection import project
+    from relay_app.i18n import set_language
+
+    add_partner(services, "Dakar soil lab", DAKAR)
+    page = open_map(window, qtbot)
+    view = page.view
+    inland = view.device_position(*project(-15.0, 14.5))
+    set_language("fr")
+    QTest.mouseMove(view.viewport(), inland)
+    qtbot.waitUntil(lambda: page.place_label.text().startswith("Sénégal — 14,"))  # within a pixel
+    assert ", -15," in page.place_label.text()
+    QTest.mouseMove(view.viewport(), view.device_position(*project(-30.0, 0.0)))
+    # At sea (the mid-Atlantic), the position alone.
+    qtbot.waitUntil(lambda: bool(page.place_label.text()) and "—" not in page.place_label.text())
+    longitude = float(page.place_label.text().split(", ")[-1].replace(",", "."))
+    assert -30.5 < longitude < -29.5

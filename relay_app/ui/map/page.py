@@ -36,6 +36,8 @@ from relay_app.formatting import format_decimal, format_quantity
 from relay_app.geo.areas import AreaSummary, area_words
 from relay_app.geo.clustering import MAX_LEVEL, Cluster
 from relay_app.geo.content import KINDS, MapContent
+from relay_app.geo.projection import project, unproject
+from relay_app.geo.world import load_world
 from relay_app.i18n import _
 from relay_app.services import Services
 from relay_app.services.errors import ServiceError
@@ -52,6 +54,21 @@ from relay_app.ui.records.panel import RecordPanel
 NEAREST_SHOWN = 10
 DEFAULT_EXPORT_WIDTH = 1600
 AREA_FIELDS = ("climate_zone", "soil_group", "land_use")
+
+
+def place_text(x: float, y: float) -> str:
+    """"Senegal — 14.693, -17.447": the country (in the reader's language) and the position of a
+    plane point; the position alone at sea, nothing off the world."""
+    place = unproject(x, y)
+    if place is None:
+        return ""
+    longitude, latitude = place
+    position = _("{latitude}, {longitude}").format(
+        latitude=format_decimal(latitude, 3), longitude=format_decimal(longitude, 3))
+    country = load_world().country_at(x, y)
+    if country is None:
+        return position
+    return _("{country} — {position}").format(country=country.name(), position=position)
 
 
 class MapPage(QWidget):
@@ -85,6 +102,13 @@ class MapPage(QWidget):
         self.view = MapView()
         self.view.marker_clicked.connect(self._marker_clicked)
         self.view.point_chosen.connect(self.show_nearest_to)
+        self.place_label = QLabel()  # the country and position under the mouse
+        self._pointer: tuple[float, float] | None = None
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(60)  # name the place once the mouse slows down
+        self._place_timer.timeout.connect(self._show_place)
+        self.view.pointer_moved.connect(self._pointer_moved)
         self.reset_button.clicked.connect(self.view.reset_view)
         self.export_button.clicked.connect(lambda: self.export())
         self.legend = QLabel()
@@ -121,6 +145,7 @@ class MapPage(QWidget):
         map_layout.addLayout(top)
         map_layout.addLayout(area_row)
         map_layout.addWidget(splitter, 1)
+        map_layout.addWidget(self.place_label)
 
         self.areas = AreasTable()
         self.areas.area_chosen.connect(self.set_area)
@@ -295,8 +320,8 @@ class MapPage(QWidget):
         except ServiceError as error:
             self._nearby_title.setText(str(error))
             return
-        self._nearby_title.setText(_("Partners nearest to {latitude}, {longitude}:").format(
-            latitude=format_decimal(latitude, 3), longitude=format_decimal(longitude, 3)))
+        x, y = project(longitude, latitude)
+        self._nearby_title.setText(_("Partners nearest to {place}:").format(place=place_text(x, y)))
         self.nearby_list.clear()
         for partner in self.nearby:
             contact = " · ".join(value for value in (partner.email, partner.phone) if value)
@@ -307,6 +332,14 @@ class MapPage(QWidget):
             self.nearby_list.addItem(item)
         if self.content is not None and self.content.kind == "partners":
             self._show_content(self._generation, self.content)
+
+    def _pointer_moved(self, x: float, y: float) -> None:
+        self._pointer = (x, y)
+        self._place_timer.start()
+
+    def _show_place(self) -> None:
+        if self._pointer is not None:
+            self.place_label.setText(place_text(*self._pointer))
 
     def _nearby_activated(self, item: QListWidgetItem) -> None:
         kind, record_id = item.data(0x0100)

@@ -73,6 +73,7 @@ class MarkerLayer(QGraphicsItem):
 class MapView(QGraphicsView):
     marker_clicked = Signal(object)  # the Cluster under the click
     point_chosen = Signal(float, float)  # latitude, longitude of a right click
+    pointer_moved = Signal(float, float)  # the plane point under the mouse, without a button held
     zoomed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -90,6 +91,7 @@ class MapView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setMouseTracking(True)
         self._press: QPoint | None = None
         self._fitted = False
         self._applying = False
@@ -221,6 +223,12 @@ class MapView(QGraphicsView):
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             self._press = event.position().toPoint()
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseMoveEvent(event)
+        if event.buttons() == Qt.MouseButton.NoButton:
+            scene = self.mapToScene(event.position().toPoint())
+            self.pointer_moved.emit(scene.x(), scene.y())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
