@@ -169,6 +169,38 @@ def test_practices_coloured_by_category_and_by_area(
     assert len(drawn(page)) == 2
 
 
+def test_best_areas_first_ringed_and_the_selected_practice_area(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    practices = services.records("practices")
+    best = practices.create(factories.practice(latitude=14.0, longitude=-16.0)).id  # 10 ‰/yr
+    modest = practices.create(factories.practice(  # (40.4 - 40) / 40 / 5 y = 2 ‰/yr
+        land_use="grazing_land", category="rotational_grazing", soc_before_t_ha=40, soc_after_t_ha=40.4,
+        soc_years=5, latitude=-1.0, longitude=36.0)).id
+    unmeasured = practices.create(factories.practice(
+        land_use="forest_woodland", soc_before_t_ha=None, soc_after_t_ha=None, soc_years=None,
+        soc_depth_cm=None, latitude=45.0, longitude=5.0)).id
+    page = open_map(window, qtbot)
+    with qtbot.waitSignal(page.content_shown, timeout=5000):
+        page.set_kind("practices")
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.areas.rowCount() == 3)
+    page.best_first_button.click()
+    shown = [page.areas.area_at(row) for row in range(3)]
+    assert [area.practice_ids for area in shown if area] == [(best,), (modest,), (unmeasured,)]
+    page.tabs.setCurrentIndex(0)
+    page.best_button.click()  # the best 3 measured areas' practices get a ring: the two measured
+    assert page.content is not None and page.content.highlighted == frozenset({best, modest})
+    # The practice selected in the list: its area's practices only.
+    window.show_view("practices")
+    assert window.panels["practices"].select(modest)
+    window.show_view("map")
+    with qtbot.waitSignal(page.content_shown, timeout=5000):
+        page.same_area_button.click()
+    assert "Grazing land" in page.area_label.text()
+    assert [cluster.ids for cluster in drawn(page)] == [(modest,)]
+
+
 def test_nearest_partners_in_the_detail_pane_and_for_a_place_on_the_map(
     window: MainWindow, services: Services, qtbot: QtBot
 ) -> None:

@@ -16,6 +16,7 @@ from relay_app.geo.areas import AreaSummary, area_words
 from relay_app.i18n import _
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+MEAN_COLUMN = 5
 
 
 class _Cell(QTableWidgetItem):
@@ -28,8 +29,12 @@ class _Cell(QTableWidgetItem):
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
         mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
-        if mine is None or theirs is None:  # areas without a measure sort after the others
-            return mine is not None and theirs is None
+        if mine is None or theirs is None:  # areas without a measure go last, either way sorted
+            table = self.tableWidget()
+            descending = table is not None and (
+                table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+            return (mine is None and theirs is not None) if descending else (
+                mine is not None and theirs is None)
         return mine < theirs  # type: ignore[no-any-return]
 
 
@@ -83,6 +88,10 @@ class AreasTable(QTableWidget):
             return ""
         return _("{ratio} × the {target} ‰ target").format(
             ratio=format_decimal(ratio, 2), target=format_decimal(TARGET_PER_MILLE, 0))
+
+    def best_first(self) -> None:
+        """Sort by the mean measured change, the best gains on top ("hotspots")."""
+        self.sortItems(MEAN_COLUMN, Qt.SortOrder.DescendingOrder)
 
     def area_at(self, row: int) -> AreaSummary | None:
         item = self.item(row, 0)

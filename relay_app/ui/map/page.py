@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from relay_app.formatting import format_decimal, format_quantity
-from relay_app.geo.areas import AreaSummary, area_words
+from relay_app.geo.areas import AreaSummary, area_of, area_words, best_areas
 from relay_app.geo.clustering import MAX_LEVEL, Cluster
 from relay_app.geo.content import KINDS, MapContent
 from relay_app.geo.projection import project, unproject
@@ -54,6 +54,7 @@ from relay_app.ui.records.panel import RecordPanel
 NEAREST_SHOWN = 10
 DEFAULT_EXPORT_WIDTH = 1600
 AREA_FIELDS = ("climate_zone", "soil_group", "land_use")
+BEST_AREAS = 3
 
 
 def place_text(x: float, y: float) -> str:
@@ -88,12 +89,17 @@ class MapPage(QWidget):
         self.kind = QComboBox()
         for kind in KINDS:
             self.kind.addItem("", kind)
-        self.kind.currentIndexChanged.connect(lambda _index: self.reload())
+        self.kind.currentIndexChanged.connect(lambda _index: (self._show_area(), self.reload()))
         self._kind_label = QLabel()
         self._kind_label.setBuddy(self.kind)
         self.count_label = QLabel()
         self.unplaced_label = QLabel()
         self.reset_button = QPushButton()
+        self.same_area_button = QPushButton()
+        self.same_area_button.clicked.connect(self.show_same_area)
+        self.best_button = QPushButton()
+        self.best_button.setCheckable(True)
+        self.best_button.toggled.connect(lambda _on: self._ring_again())
         self.export_button = QPushButton()
         self.area_label = QLabel()
         self.show_all_button = QPushButton()
@@ -139,6 +145,8 @@ class MapPage(QWidget):
         area_row = QHBoxLayout()
         area_row.addWidget(self.area_label, 1)
         area_row.addWidget(self.show_all_button)
+        area_row.addWidget(self.same_area_button)
+        area_row.addWidget(self.best_button)
         map_tab = QWidget()
         map_layout = QVBoxLayout(map_tab)
         map_layout.setContentsMargins(0, 0, 0, 0)
@@ -149,12 +157,17 @@ class MapPage(QWidget):
 
         self.areas = AreasTable()
         self.areas.area_chosen.connect(self.set_area)
+        self.best_first_button = QPushButton()
+        self.best_first_button.clicked.connect(self.areas.best_first)
         self._areas_hint = QLabel()
         self._areas_hint.setWordWrap(True)
         areas_tab = QWidget()
         areas_layout = QVBoxLayout(areas_tab)
         areas_layout.setContentsMargins(0, 0, 0, 0)
-        areas_layout.addWidget(self._areas_hint)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self._areas_hint, 1)
+        hint_row.addWidget(self.best_first_button)
+        areas_layout.addLayout(hint_row)
         areas_layout.addWidget(self.areas, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(map_tab, "")
@@ -227,9 +240,7 @@ class MapPage(QWidget):
     def _show_content(self, generation: int, content: MapContent) -> None:
         if not isValid(self) or generation != self._generation:
             return  # an older query's answer: a newer one is on its way
-        highlighted = frozenset(partner.id for partner in self.nearby) if content.kind == "partners" else None
-        if highlighted:
-            content = MapContent(content.kind, content.index, content.unplaced, highlighted)
+        content = MapContent(content.kind, content.index, content.unplaced, self._highlighted(content.kind))
         self.content = content
         self.view.set_content(content)
         self._show_counts()
@@ -238,9 +249,41 @@ class MapPage(QWidget):
         QThreadPool.globalInstance().start(content.index.prepare)
         self.content_shown.emit()
 
+    def _highlighted(self, kind: str) -> frozenset[str]:
+        """Records ringed on the map: the partners nearest to a chosen place, or the practices
+        of the areas with the best measured gains."""
+        if kind == "partners":
+            return frozenset(partner.id for partner in self.nearby)
+        if self.best_button.isChecked():
+            return frozenset(record_id for area in best_areas(self.areas.areas, BEST_AREAS)
+                             for record_id in area.practice_ids)
+        return frozenset()
+
     def _show_areas(self, generation: int, areas: list[AreaSummary]) -> None:
         if isValid(self) and generation == self._generation:
             self.areas.show_areas(areas)
+            self._ring_again()
+
+    def _ring_again(self) -> None:
+        if self.content is not None:
+            self._show_content(self._generation, self.content)
+
+    def show_same_area(self) -> bool:
+        """Show the practices of the area of the practice selected in the Practices list."""
+        panel = self._panels.get("practices")
+        record_id = panel.selected_id() if panel is not None else None
+        if record_id is None:
+            self.count_label.setText(_("Select a practice in the Practices list first."))
+            return False
+        try:
+            values = self._services.records("practices").get(record_id).values
+        except ServiceError as error:
+            self.count_label.setText(str(error))
+            return False
+        key = area_of(values)
+        known = next((area for area in self.areas.areas if area.key == key), None)
+        self.set_area(known or AreaSummary(*key, 0, 0, None, ()))
+        return True
 
     def _failed(self, error: BaseException) -> None:
         if not isValid(self):
@@ -282,6 +325,9 @@ class MapPage(QWidget):
         self.reload()
 
     def _show_area(self) -> None:
+        practices = self.current_kind == "practices"
+        self.same_area_button.setVisible(practices)
+        self.best_button.setVisible(practices)
         area = self.area
         self.area_label.setVisible(area is not None)
         self.show_all_button.setVisible(area is not None)
@@ -383,6 +429,15 @@ class MapPage(QWidget):
         self.reset_button.setText(_("Whole world (Home)"))
         self.export_button.setText(_("Export PNG/SVG…"))
         self.show_all_button.setText(_("Show all"))
+        self.same_area_button.setText(_("Same area as the selected practice"))
+        self.same_area_button.setToolTip(_(
+            "Show the practices of the climate zone, soil group and land use of the practice "
+            "selected in the Practices list"))
+        self.best_button.setText(_("Ring the best areas"))
+        self.best_button.setToolTip(_(
+            "Ring the practices of the {count} areas with the highest mean measured gain of soil "
+            "carbon").format(count=BEST_AREAS))
+        self.best_first_button.setText(_("Best measured gains first"))
         self.view.setAccessibleName(_("World map"))
         self.view.setToolTip(_(
             "Drag or use the arrow keys to move; wheel, pinch or +/- to zoom; right-click a place "
