@@ -210,7 +210,8 @@ def test_nearest_partners_in_the_detail_pane_and_for_a_place_on_the_map(
     window.changes.records_changed.emit("partners")
     window.show_view("partners")
     panel = window.panels["partners"]
-    panel.select(dakar)
+    with qtbot.waitSignal(panel.detail.neighbours_shown, timeout=5000):  # found on the database thread
+        panel.select(dakar)
     text = panel.detail.toPlainText()
     assert "Nearest partners" in text
     assert text.index("Thiès farmers") < text.index("Paris network")

@@ -1,4 +1,8 @@
-"""The "Nearest partners" section of a partner's details: neighbours to put in touch."""
+"""The "Nearest partners" section of a partner's details: neighbours to put in touch.
+
+They are found on the database thread (the first time, every partner's position is read to build
+the index), and the section appears when they arrive.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,22 @@ from relay_app.formatting import format_quantity
 from relay_app.i18n import _
 from relay_app.services import RecordView, Services
 from relay_app.services.errors import ServiceError
+from relay_app.services.mapping import NearbyPartner
 
 SHOWN = 5
 
 
-def nearest_partners_html(services: Services, partner: RecordView, limit: int = SHOWN) -> list[str]:
-    """HTML parts: a heading and one line per neighbour (distance, email, phone); nothing when the
-    partner has no position or no other partner has one."""
+def nearest_partners(services: Services, partner: RecordView, limit: int = SHOWN) -> list[NearbyPartner]:
+    """The partner's neighbours (run on the database thread); none when it has no position."""
     try:
-        nearby = services.map.nearest_partners(partner.id, limit)
+        return services.map.nearest_partners(partner.id, limit)
     except ServiceError:
         return []
+
+
+def nearest_partners_html(nearby: list[NearbyPartner]) -> list[str]:
+    """HTML parts: a heading and one line per neighbour (distance, email, phone); nothing when
+    there is none."""
     if not nearby:
         return []
     heading = _("Nearest partners")
