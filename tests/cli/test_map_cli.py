@@ -90,7 +90,10 @@ def test_practices_by_area(cli: Cli, json_file: Callable[[Any], str]) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg"])
-def test_map_export(cli: Cli, json_file: Callable[[Any], str], tmp_path: Path, suffix: str) -> None:
+def test_map_export(cli: Cli, json_file: Callable[[Any], str], tmp_path: Path, suffix: str,
+                    monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):  # no network: nothing may need one
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
     partner(cli, json_file, "Dakar soil lab", DAKAR)
     partner(cli, json_file, "Lost cooperative", None)
     add(cli, json_file, "practices", factories.practice(latitude=14.0, longitude=-16.0))

@@ -61,7 +61,8 @@ def test_markers_for_records_with_a_position_and_a_count_of_the_others(
     assert shown == {dakar, paris}
     assert page.count_label.text() == "2 partners on the map"
     assert page.unplaced_label.text() == "1 partner has no position"
-    assert "Partners by college" in page.legend.text() and "Research and education" in page.legend.text()
+    legend = page.side.legend.text()
+    assert "Partners by college" in legend and "Research and education" in legend
 
 
 def test_neighbours_share_a_marker_at_world_scale_and_part_when_zoomed(
@@ -151,7 +152,7 @@ def test_practices_coloured_by_category_and_by_area(
     page = open_map(window, qtbot)
     with qtbot.waitSignal(page.content_shown, timeout=5000):
         page.set_kind("practices")
-    assert "Practices by category" in page.legend.text() and "Agroforestry" in page.legend.text()
+    assert "Practices by category" in page.side.legend.text() and "Agroforestry" in page.side.legend.text()
     assert len(drawn(page)) == 2
     page.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: page.areas.rowCount() == 2)
@@ -221,9 +222,12 @@ def test_nearest_partners_in_the_detail_pane_and_for_a_place_on_the_map(
     x, y = page.content.index.point(dakar).x, page.content.index.point(dakar).y  # type: ignore[union-attr]
     off_the_coast = view.device_position(x - 2, y)
     QTest.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=off_the_coast)
-    qtbot.waitUntil(lambda: page.nearby_list.count() == 3)
-    assert page.nearby_list.item(0).text().startswith("Dakar soil lab — ")
-    assert "Partners nearest to" in page._nearby_title.text()
+    qtbot.waitUntil(lambda: page.side.entries.count() == 3)
+    assert page.side.entries.item(0).text().startswith("Dakar soil lab — ")
+    # Off the coast: the place is named by its position alone (no country there).
+    assert page.side.title.text().startswith("Partners nearest to 14.")
+    assert ", -18." in page.side.title.text()
+    assert page.content is not None and len(page.content.highlighted) == 3
 
 
 def test_the_map_works_and_exports_with_the_network_unreachable(

@@ -8,7 +8,6 @@ the page only draws the result. A click on a marker opens its record; on a group
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -32,12 +29,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from relay_app.formatting import format_decimal, format_quantity
 from relay_app.geo.areas import AreaSummary, area_of, area_words, best_areas
 from relay_app.geo.clustering import MAX_LEVEL, Cluster
 from relay_app.geo.content import KINDS, MapContent
-from relay_app.geo.projection import project, unproject
-from relay_app.geo.world import load_world
+from relay_app.geo.places import place_text
+from relay_app.geo.projection import project
 from relay_app.i18n import _
 from relay_app.services import Services
 from relay_app.services.errors import ServiceError
@@ -47,6 +43,7 @@ from relay_app.ui.language import language_signal
 from relay_app.ui.map.areas_table import AreasTable
 from relay_app.ui.map.export import WHOLE_WORLD, export_map
 from relay_app.ui.map.painting import prepare_world
+from relay_app.ui.map.side_panel import MapSidePanel
 from relay_app.ui.map.view import MapView
 from relay_app.ui.operations import Operation
 from relay_app.ui.records.panel import RecordPanel
@@ -55,21 +52,6 @@ NEAREST_SHOWN = 10
 DEFAULT_EXPORT_WIDTH = 1600
 AREA_FIELDS = ("climate_zone", "soil_group", "land_use")
 BEST_AREAS = 3
-
-
-def place_text(x: float, y: float) -> str:
-    """"Senegal — 14.693, -17.447": the country (in the reader's language) and the position of a
-    plane point; the position alone at sea, nothing off the world."""
-    place = unproject(x, y)
-    if place is None:
-        return ""
-    longitude, latitude = place
-    position = _("{latitude}, {longitude}").format(
-        latitude=format_decimal(latitude, 3), longitude=format_decimal(longitude, 3))
-    country = load_world().country_at(x, y)
-    if country is None:
-        return position
-    return _("{country} — {position}").format(country=country.name(), position=position)
 
 
 class MapPage(QWidget):
@@ -117,21 +99,11 @@ class MapPage(QWidget):
         self.view.pointer_moved.connect(self._pointer_moved)
         self.reset_button.clicked.connect(self.view.reset_view)
         self.export_button.clicked.connect(lambda: self.export())
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
-        self._nearby_title = QLabel()
-        self._nearby_title.setWordWrap(True)
-        self.nearby_list = QListWidget()
-        self.nearby_list.itemActivated.connect(self._nearby_activated)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.legend)
-        side_layout.addWidget(self._nearby_title)
-        side_layout.addWidget(self.nearby_list, 1)
+        self.side = MapSidePanel()
+        self.side.open_record.connect(self.open_record)
         splitter = QSplitter()
         splitter.addWidget(self.view)
-        splitter.addWidget(side)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
 
@@ -299,19 +271,9 @@ class MapPage(QWidget):
 
     def _show_counts(self) -> None:
         content = self.content
-        if content is None:
-            self.count_label.clear()
-            self.unplaced_label.clear()
-            self.legend.clear()
-            return
-        self.count_label.setText(content.placed_text())
-        self.unplaced_label.setText(content.unplaced_text())
-        rows = "".join(
-            f"<tr><td><span style='color:{entry.colour}; font-size:14pt'>●</span></td>"
-            f"<td>{html.escape(entry.label)}</td></tr>"
-            for entry in content.legend()
-        )
-        self.legend.setText(f"<b>{html.escape(content.legend_title())}</b><table>{rows}</table>")
+        self.count_label.setText(content.placed_text() if content is not None else "")
+        self.unplaced_label.setText(content.unplaced_text() if content is not None else "")
+        self.side.show_legend(content)
 
     # -- areas -----------------------------------------------------------------------------------------
 
@@ -348,36 +310,22 @@ class MapPage(QWidget):
 
     def _list_records(self, cluster: Cluster) -> None:
         content = self.content
-        self.nearby = []
-        self._nearby_title.setText(_("Records at this place:"))
-        self.nearby_list.clear()
         if content is None:
             return
-        for record_id in cluster.ids:
-            point = content.index.point(record_id)
-            item = QListWidgetItem(point.title if point is not None else record_id)
-            item.setData(0x0100, (content.kind, record_id))
-            self.nearby_list.addItem(item)
+        self.nearby = []
+        points = [content.index.point(record_id) for record_id in cluster.ids]
+        self.side.show_records(content.kind, [(point.id, point.title) for point in points if point])
 
     def show_nearest_to(self, latitude: float, longitude: float) -> None:
         """List the partners nearest to a place (a right click on the map), and ring them there."""
         try:
             self.nearby = self._services.map.nearest_partners_to(latitude, longitude, NEAREST_SHOWN)
         except ServiceError as error:
-            self._nearby_title.setText(str(error))
+            self.side.show_problem(str(error))
             return
-        x, y = project(longitude, latitude)
-        self._nearby_title.setText(_("Partners nearest to {place}:").format(place=place_text(x, y)))
-        self.nearby_list.clear()
-        for partner in self.nearby:
-            contact = " · ".join(value for value in (partner.email, partner.phone) if value)
-            distance = format_quantity(partner.distance_km, "length-kilometer", 1)
-            text = _("{name} — {distance}").format(name=partner.name, distance=distance)
-            item = QListWidgetItem(f"{text}\n{contact}" if contact else text)
-            item.setData(0x0100, ("partners", partner.id))
-            self.nearby_list.addItem(item)
-        if self.content is not None and self.content.kind == "partners":
-            self._show_content(self._generation, self.content)
+        place = place_text(*project(longitude, latitude))
+        self.side.show_nearby(_("Partners nearest to {place}:").format(place=place), self.nearby)
+        self._ring_again()
 
     def _pointer_moved(self, x: float, y: float) -> None:
         self._pointer = (x, y)
@@ -386,10 +334,6 @@ class MapPage(QWidget):
     def _show_place(self) -> None:
         if self._pointer is not None:
             self.place_label.setText(place_text(*self._pointer))
-
-    def _nearby_activated(self, item: QListWidgetItem) -> None:
-        kind, record_id = item.data(0x0100)
-        self.open_record.emit(kind, record_id)
 
     # -- export ----------------------------------------------------------------------------------------
 
@@ -446,8 +390,7 @@ class MapPage(QWidget):
             "Practices grouped by IPCC climate zone, WRB soil group and land use, with the mean "
             "change of soil organic carbon where measured. Double-click an area to see its "
             "practices on the map."))
-        if not self.nearby and self.nearby_list.count() == 0:
-            self._nearby_title.setText(_("Right-click a place on the map to see its nearest partners."))
+        self.side.retranslate_ui()
         self._show_area()
         self._show_counts()
         self.areas.retranslate_ui()
