@@ -129,6 +129,11 @@ def main() -> None:
     app = QApplication([])
     from relay_app.geo.projection import project
     from relay_app.ui.main_window import MainWindow
+    from relay_app.ui.map import view as map_view
+
+    # A key's step glides over several frames in the app; here it is taken in one frame, so a
+    # step's time is the whole of its drawing (the worst frame a glide can have).
+    map_view.GLIDE_MS = 0
     from relay_app.ui.operations import wait_for_writer
 
     with open_services(resolve_paths(data_dir)) as services:

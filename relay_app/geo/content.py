@@ -28,7 +28,7 @@ class MapContent:
         return colours(self.codelist)
 
     def legend(self) -> list[LegendEntry]:
-        return legend(self.codelist, {point.group for point in self.index.points})
+        return legend(self.codelist, self.index.groups)
 
     def legend_title(self) -> str:
         return _("Partners by college") if self.kind == "partners" else _("Practices by category")

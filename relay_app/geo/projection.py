@@ -12,6 +12,7 @@ and Qt's scene count them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = math.sqrt(3.0) / 2.0
@@ -35,6 +36,22 @@ def project(longitude: float, latitude: float) -> tuple[float, float]:
     )
     y = theta * (_A4 * t6 * t2 + _A3 * t6 + _A2 * t2 + _A1)
     return x * SCALE, -y * SCALE
+
+
+def project_many(longitudes: Sequence[float], latitudes: Sequence[float]) -> tuple[list[float], list[float]]:
+    """``project`` over columns of positions: the same numbers, without a call per point."""
+    asin, sin, cos, radians = math.asin, math.sin, math.cos, math.radians
+    a1, a2, a3, a4, m, scale = _A1, _A2, _A3, _A4, _M, SCALE
+    factor = 2.0 * math.sqrt(3.0) / 3.0
+    xs, ys = [], []
+    for longitude, latitude in zip(longitudes, latitudes, strict=True):
+        theta = asin(m * sin(radians(latitude)))
+        t2 = theta * theta
+        t6 = t2 * t2 * t2
+        slope = 9.0 * a4 * t6 * t2 + 7.0 * a3 * t6 + 3.0 * a2 * t2 + a1
+        xs.append(factor * radians(longitude) * cos(theta) / slope * scale)
+        ys.append(-theta * (a4 * t6 * t2 + a3 * t6 + a2 * t2 + a1) * scale)
+    return xs, ys
 
 
 def unproject(x: float, y: float) -> tuple[float, float] | None:

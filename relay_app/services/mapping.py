@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relay_app.geo.areas import AreaSummary, summarise_areas
-from relay_app.geo.clustering import ClusterIndex, MapPoint, placed
+from relay_app.geo.clustering import ClusterIndex, Columns
 from relay_app.geo.content import MapContent
 from relay_app.geo.nearest import NearestIndex
 from relay_app.i18n import _
@@ -38,7 +38,7 @@ class NoPosition(ServiceError):
 @dataclass(frozen=True)
 class MapRecords:
     kind: str
-    points: tuple[MapPoint, ...]
+    placed: Columns  # the records with a position
     unplaced: int  # records the list shows that have no position
 
 
@@ -70,20 +70,25 @@ class MapService:
                 filters: Mapping[str, Any] | None = None) -> MapRecords:
         rows = self._services[kind].columns(("latitude", "longitude", MARKER_GROUP[kind], _TITLE_FIELD[kind]),
                                             search or None, dict(filters or {}))
-        points, unplaced = [], 0
+        columns = Columns([], [], [], [], [])
+        unplaced = 0
         for record_id, latitude, longitude, group, title in rows:
             if latitude is None or longitude is None:
                 unplaced += 1
                 continue
-            points.append(placed(record_id, float(latitude), float(longitude), group or "", title or ""))
-        return MapRecords(kind, tuple(points), unplaced)
+            columns.ids.append(record_id)
+            columns.latitudes.append(float(latitude))
+            columns.longitudes.append(float(longitude))
+            columns.groups.append(group or "")
+            columns.titles.append(title or "")
+        return MapRecords(kind, columns, unplaced)
 
     def content(self, kind: str, search: str | None = None,
                 filters: Mapping[str, Any] | None = None) -> MapContent:
         """The markers of ``kind`` that the list with this search and filters shows, clustered."""
         found = self.records(kind, search, filters)
-        index = ClusterIndex(found.points)
-        index.prepare(range(2))  # the world's view, before the map shows it; the rest later
+        index = ClusterIndex(columns=found.placed)
+        index.prepare(range(1))  # the world's view, before the map shows it; the rest later
         return MapContent(kind, index, found.unplaced)
 
     # -- neighbours ---------------------------------------------------------------------------------

@@ -6,7 +6,15 @@ import math
 
 import pytest
 
-from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, PLANE_WIDTH, outline, project, unproject
+from relay_app.geo.projection import (
+    HALF_HEIGHT,
+    HALF_WIDTH,
+    PLANE_WIDTH,
+    outline,
+    project,
+    project_many,
+    unproject,
+)
 
 
 def test_the_world_spans_the_plane_north_up() -> None:
@@ -50,3 +58,10 @@ def test_outside_the_world_is_no_place() -> None:
     assert unproject(HALF_WIDTH * 0.9, -HALF_HEIGHT * 0.9) is None  # beyond the curved edge
     edge = outline()
     assert min(x for x, _y in edge) == pytest.approx(-HALF_WIDTH)
+
+
+def test_projecting_columns_gives_the_same_points() -> None:
+    longitudes, latitudes = [2.35, -17.44, 179.9, 0.0], [48.86, 14.69, -89.5, 0.0]
+    xs, ys = project_many(longitudes, latitudes)
+    for x, y, longitude, latitude in zip(xs, ys, longitudes, latitudes, strict=True):
+        assert (x, y) == pytest.approx(project(longitude, latitude), abs=1e-9)

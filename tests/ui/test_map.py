@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
@@ -80,8 +81,12 @@ def test_neighbours_share_a_marker_at_world_scale_and_part_when_zoomed(
     # Keyboard: + zooms in around the centre; then centre on Senegal and zoom with the wheel there.
     view.setFocus()
     scale = view.scale_factor
+    frames: list[float] = []
+    view.zoomed.connect(lambda: frames.append(view.scale_factor))
     qtbot.keyClick(view, Qt.Key.Key_Plus)
-    assert view.scale_factor > scale
+    qtbot.waitUntil(lambda: not view.gliding)
+    assert view.scale_factor == pytest.approx(scale * 1.25)
+    assert len(set(frames)) > 2 and frames == sorted(frames)  # it glided there, frame by frame
     view.centerOn(QPointF(pair.x, pair.y))
     spot = view.device_position(pair.x, pair.y)
     while view.level < 8:  # 50 km apart: a few hundred pixels at level 8, both in sight
@@ -94,14 +99,22 @@ def test_neighbours_share_a_marker_at_world_scale_and_part_when_zoomed(
     assert sorted(cluster.ids for cluster in apart) == sorted([(dakar,), (thies,)])
     # Home shows the whole world again, with the pair together.
     qtbot.keyClick(view, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: not view.gliding)
     assert view.level == 0
     assert sorted(cluster.count for cluster in drawn(page)) == [1, 2]
-    # Arrows pan: the centre moves east.
+    # Two quick presses add up; arrows pan: the centre moves east.
+    fitted = view.scale_factor
     qtbot.keyClick(view, Qt.Key.Key_Plus)
     qtbot.keyClick(view, Qt.Key.Key_Plus)
+    qtbot.waitUntil(lambda: not view.gliding)
+    assert view.scale_factor == pytest.approx(fitted * 1.25 * 1.25)
     before = view.mapToScene(view.viewport().rect().center())
     qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: not view.gliding)
     assert view.mapToScene(view.viewport().rect().center()).x() > before.x()
+    qtbot.keyClick(view, Qt.Key.Key_Minus)
+    qtbot.waitUntil(lambda: not view.gliding)
+    assert view.scale_factor == pytest.approx(fitted * 1.25)
 
 
 def test_a_click_on_a_marker_opens_its_record_and_on_a_group_zooms_in(

@@ -1,7 +1,8 @@
 """The zoomable, pannable world: countries as the view's cached background, markers on one layer.
 
 Mouse: drag to pan, wheel to zoom around the cursor. Touchpad: two-finger scroll pans, pinch
-zooms (a native gesture). Keyboard: + / - zoom, arrows pan, 0 or Home shows the whole world.
+zooms (a native gesture). Keyboard: + / - zoom, arrows pan, 0 or Home shows the whole world; a
+key's step glides over 120 ms rather than jumping, and keys pressed during a glide add up.
 A click (a press and release without a drag) on a marker emits ``marker_clicked``; a right click
 emits ``point_chosen`` with the place's latitude and longitude.
 """
@@ -10,7 +11,17 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractAnimation,
+    QEasingCurve,
+    QEvent,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    QVariantAnimation,
+    Signal,
+)
 from PySide6.QtGui import (
     QContextMenuEvent,
     QKeyEvent,
@@ -30,6 +41,7 @@ from relay_app.ui.map.painting import draw_markers, draw_world, marker_radius
 
 WORLD = QRectF(-HALF_WIDTH, -HALF_HEIGHT, PLANE_WIDTH, PLANE_HEIGHT)
 ZOOM_STEP = 1.25  # one key press
+GLIDE_MS = 120  # a key's zoom or move is drawn over a few frames
 WHEEL_BASE = 1.0015  # per 1/8 degree of wheel turn: a notch (120) zooms by 1.2
 MAX_SCALE = 2.0 ** (MAX_LEVEL + 2)
 PAN_FRACTION = 0.15
@@ -96,6 +108,14 @@ class MapView(QGraphicsView):
         self._fitted = False
         self._applying = False
         self._centre = QPointF(0.0, 0.0)  # the scene point at the viewport's middle, exactly
+        self.glide = QVariantAnimation(self)
+        self.glide.setDuration(GLIDE_MS)
+        self.glide.setStartValue(0.0)
+        self.glide.setEndValue(1.0)
+        self.glide.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self.glide.valueChanged.connect(self._glide_step)
+        self._glide_from: tuple[float, QPointF] = (1.0, QPointF())
+        self._glide_to: tuple[float, QPointF] = (1.0, QPointF())
 
     # -- content -----------------------------------------------------------------------------------
 
@@ -122,11 +142,13 @@ class MapView(QGraphicsView):
 
     def reset_view(self) -> None:
         """The whole world, centred."""
+        self.glide.stop()
         self._apply(self.fit_scale(), WORLD.center())
         self._fitted = True
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom by ``factor`` keeping the place under ``anchor`` (viewport pixels) where it is."""
+        self.glide.stop()
         current = self.scale_factor
         target = min(MAX_SCALE, max(self.fit_scale(), current * factor))
         if math.isclose(target, current):
@@ -138,6 +160,7 @@ class MapView(QGraphicsView):
         self._fitted = False
 
     def pan_by(self, dx_pixels: float, dy_pixels: float) -> None:
+        self.glide.stop()
         scale = self.scale_factor
         self._apply(scale, self._centre + QPointF(dx_pixels / scale, dy_pixels / scale))
         self._fitted = False
@@ -202,24 +225,59 @@ class MapView(QGraphicsView):
         key = event.key()
         step_x = self.viewport().width() * PAN_FRACTION
         step_y = self.viewport().height() * PAN_FRACTION
+        scale, centre = self._heading()
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(ZOOM_STEP)
+            self._glide(min(MAX_SCALE, scale * ZOOM_STEP), centre)
         elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.zoom_by(1 / ZOOM_STEP)
+            self._glide(max(self.fit_scale(), scale / ZOOM_STEP), centre)
         elif key in (Qt.Key.Key_0, Qt.Key.Key_Home):
-            self.reset_view()
+            self._glide(self.fit_scale(), WORLD.center())
+            self._fitted = True
+            return
         elif key == Qt.Key.Key_Left:
-            self.pan_by(-step_x, 0)
+            self._glide(scale, centre + QPointF(-step_x / scale, 0))
         elif key == Qt.Key.Key_Right:
-            self.pan_by(step_x, 0)
+            self._glide(scale, centre + QPointF(step_x / scale, 0))
         elif key == Qt.Key.Key_Up:
-            self.pan_by(0, -step_y)
+            self._glide(scale, centre + QPointF(0, -step_y / scale))
         elif key == Qt.Key.Key_Down:
-            self.pan_by(0, step_y)
+            self._glide(scale, centre + QPointF(0, step_y / scale))
         else:
             super().keyPressEvent(event)
+            return
+        self._fitted = False
+
+    # -- keyboard moves glide ----------------------------------------------------------------------
+
+    @property
+    def gliding(self) -> bool:
+        return self.glide.state() == QAbstractAnimation.State.Running
+
+    def _heading(self) -> tuple[float, QPointF]:
+        """Where the map is going: a key pressed during a glide adds to its end, not its middle."""
+        if self.gliding:
+            return self._glide_to
+        return self.scale_factor, QPointF(self._centre)
+
+    def _glide(self, scale: float, centre: QPointF) -> None:
+        """Move to ``scale`` and ``centre`` over a few frames (a key's step), not in one jump."""
+        self.glide.stop()
+        if not self.isVisible() or GLIDE_MS <= 0:
+            self._apply(scale, centre)
+            return
+        self._glide_from = (self.scale_factor, QPointF(self._centre))
+        self._glide_to = (scale, QPointF(centre))
+        self.glide.start()
+
+    def _glide_step(self, value: object) -> None:
+        progress = float(value)  # type: ignore[arg-type]
+        (start_scale, start_centre), (end_scale, end_centre) = self._glide_from, self._glide_to
+        # The scale moves geometrically, so each frame zooms by the same ratio.
+        scale = start_scale * (end_scale / start_scale) ** progress
+        self._apply(scale, start_centre + (end_centre - start_centre) * progress)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.glide.stop()  # the hand takes over from a key's glide
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             self._press = event.position().toPoint()
         super().mousePressEvent(event)
