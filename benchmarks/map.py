@@ -12,7 +12,7 @@ Prints:
   bundled world is read too) until the markers are painted;
 - a zoom step (+ key) and a pan step (arrow key), each with the synchronous repaint of the view
   that follows it: p50/p95/max, once right after the first paint (zoom levels still being
-  prepared in the background) and once they are all prepared;
+  prepared while the window is idle) and once they are all prepared;
 - nearest 10 partners among them, through the service (``MapService.nearest_partners``: the
   first call builds the k-d tree), and the k-d tree's query alone.
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -161,7 +161,8 @@ def main() -> None:
         zooms, pans = steps(view, app, arguments.steps)
         print(f"zoom step, levels being prepared: {describe(zooms)}")
         print(f"pan step, levels being prepared:  {describe(pans)}")
-        QThreadPool.globalInstance().waitForDone()
+        while page._levels_to_prepare:  # the idle-time preparation of every level
+            app.processEvents()
         view.reset_view()
         view.center_on_place(48.8, 2.3)  # Paris
         zooms, pans = steps(view, app, arguments.steps)
