@@ -51,6 +51,7 @@ class AreasTable(QTableWidget):
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setAlternatingRowColors(True)
         self.itemActivated.connect(lambda item: self._chosen(item.row()))
         self.retranslate_ui()
@@ -81,6 +82,7 @@ class AreasTable(QTableWidget):
         self.setSortingEnabled(True)
         if sort_column >= 0:
             self.sortItems(sort_column, order)
+        self.resizeColumnsToContents()
 
     def _against_target(self, area: AreaSummary) -> str:
         ratio = area.target_ratio

@@ -123,6 +123,7 @@ class MapPage(QWidget):
         area_row = QHBoxLayout()
         area_row.addWidget(self.area_label, 1)
         area_row.addWidget(self.show_all_button)
+        area_row.addStretch(1)  # the buttons keep their size while no area is chosen
         area_row.addWidget(self.same_area_button)
         area_row.addWidget(self.best_button)
         map_tab = QWidget()
