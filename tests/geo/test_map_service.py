@@ -69,6 +69,21 @@ def test_the_neighbours_follow_edits(services: Services) -> None:
     assert services.map.nearest_partners(dakar, 1)[0].id == thies
 
 
+def test_edits_by_another_program_are_seen_too(
+    services: Services, paths, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from relay_app.services import mapping, open_services
+
+    dakar = add_partner(services, "Dakar soil lab", DAKAR)
+    thies = add_partner(services, "Thiès farmers", THIES)
+    assert services.map.nearest_partners(dakar, 1)[0].id == thies
+    with open_services(paths) as other:  # the command line, beside the window
+        paris = add_partner(other, "Paris network", (14.70, -17.45))
+    assert services.map.nearest_partners(dakar, 1)[0].id == thies  # not read again so soon
+    monkeypatch.setattr(mapping, "RECHECK_SECONDS", 0.0)
+    assert services.map.nearest_partners(dakar, 1)[0].id == paris
+
+
 def test_a_partner_without_position_or_unknown(services: Services) -> None:
     lost = add_partner(services, "Lost cooperative", None)
     with pytest.raises(NoPosition, match="Lost cooperative has no position"):
