@@ -14,7 +14,8 @@ Prints:
   that follows it: p50/p95/max, once right after the first paint (zoom levels still being
   prepared while the window is idle) and once they are all prepared;
 - nearest 10 partners among them, through the service (``MapService.nearest_partners``: the
-  first call builds the k-d tree), and the k-d tree's query alone.
+  first call builds the k-d tree), again with the table's fingerprint read at every call (as
+  when another program may have written), and the k-d tree's query alone.
 """
 
 from __future__ import annotations
@@ -182,6 +183,15 @@ def main() -> None:
             timings.append((time.perf_counter() - started) * 1000)
             assert len(found) == 10
         print(f"nearest 10 among {len(ids):,} through the service: {describe(timings)}")
+        from relay_app.services import mapping
+
+        mapping.RECHECK_SECONDS = 0.0  # as when another program may have written meanwhile
+        timings = []
+        for partner_id in chosen[1:]:
+            started = time.perf_counter()
+            services.map.nearest_partners(partner_id, 10)
+            timings.append((time.perf_counter() - started) * 1000)
+        print(f"nearest 10, the table's fingerprint read again each time: {describe(timings)}")
         index = services.map._partner_index()
         query = []
         for partner_id in chosen[1:]:
