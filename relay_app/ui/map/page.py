@@ -219,12 +219,16 @@ class MapPage(QWidget):
     def _show_content(self, generation: int, content: MapContent) -> None:
         if not isValid(self) or generation != self._generation:
             return  # an older query's answer: a newer one is on its way
+        self._present(content)
+        self._prepare_levels(content)
+        self.content_shown.emit()
+
+    def _present(self, content: MapContent) -> None:
+        """Put ``content`` on the map with the rings of the moment (neighbours, best areas)."""
         content = MapContent(content.kind, content.index, content.unplaced, self._highlighted(content.kind))
         self.content = content
         self.view.set_content(content)
         self._show_counts()
-        self._prepare_levels(content)
-        self.content_shown.emit()
 
     def _prepare_levels(self, content: MapContent) -> None:
         """Compute the other zoom levels' clusters one at a time while the window is idle, the
@@ -263,7 +267,7 @@ class MapPage(QWidget):
 
     def _ring_again(self) -> None:
         if self.content is not None:
-            self._show_content(self._generation, self.content)
+            self._present(self.content)
 
     def show_same_area(self) -> bool:
         """Show the practices of the area of the practice selected in the Practices list."""
