@@ -72,6 +72,17 @@ def _encode_ring(coords: list[tuple[float, float]]) -> list[int]:
     return encoded
 
 
+def _label_point(record: dict[str, Any]) -> list[int] | None:
+    """Where Natural Earth puts the territory's name (LABEL_X/LABEL_Y), projected and quantised."""
+    from relay_app.geo.projection import project
+
+    lon, lat = record.get("LABEL_X"), record.get("LABEL_Y")
+    if not isinstance(lon, int | float) or not isinstance(lat, int | float):
+        return None
+    x, y = project(float(lon), float(lat))
+    return [round(x * QUANTUM), round(y * QUANTUM)]
+
+
 def _pieces(geometry: Any) -> list[Any]:
     from shapely.geometry import MultiPolygon, Polygon
 
@@ -114,6 +125,7 @@ def build(tolerance: float) -> dict[str, Any]:
                 continue
             countries.append({
                 "iso": _iso(record),
+                "label": _label_point(record),
                 "names": {
                     "en": _text(record, "NAME_EN") or _text(record, "NAME"),
                     "fr": _text(record, "NAME_FR"),

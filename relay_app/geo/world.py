@@ -28,6 +28,7 @@ class Country:
     names: dict[str, str]  # Natural Earth's names by language, used when ``iso`` is empty
     plane_rings: tuple[Ring, ...]  # in the plane of relay_app.geo.projection; holes are rings too
     bounds: tuple[float, float, float, float]  # left, top, right, bottom in the plane
+    label: tuple[float, float] | None = None  # where Natural Earth puts its name, in the plane
 
     def name(self) -> str:
         if self.iso:
@@ -88,5 +89,7 @@ def load_world(path: Path | None = None) -> World:
         xs = [x for ring in rings for x, _y in ring]
         ys = [y for ring in rings for _x, y in ring]
         bounds = (min(xs), min(ys), max(xs), max(ys))
-        countries.append(Country(entry["iso"], dict(entry["names"]), rings, bounds))
+        label = entry.get("label")
+        at = (label[0] / quantum, label[1] / quantum) if label else None
+        countries.append(Country(entry["iso"], dict(entry["names"]), rings, bounds, at))
     return World(data["source"], data["licence"], tuple(countries))

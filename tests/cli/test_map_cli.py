@@ -108,6 +108,10 @@ def test_map_export(cli: Cli, json_file: Callable[[Any], str], tmp_path: Path, s
         svg = target.read_text(encoding="utf-8")
         assert 'viewBox="0 0 800 389"' in svg
         assert "Partners by college" in svg and "Research and education" in svg
+        assert ">Brazil<" in svg  # the countries are named, in the interface language
+        french = tmp_path / "fr.svg"
+        assert cli("--lang", "fr", "map", "export", "-o", str(french)).code == 0
+        assert ">Brésil<" in french.read_text(encoding="utf-8")
     practices = tmp_path / f"practices.{suffix}"
     outcome = cli("map", "export", "-o", str(practices), "--kind", "practices")
     assert outcome.code == 0 and practices.stat().st_size > 0

@@ -67,3 +67,13 @@ def test_the_country_under_a_point() -> None:
     assert only_senegal.country_at(*banjul_side) is None
     set_language("fr")
     assert world.country_at(*project(-17.0, 14.5)).name() == "Sénégal"  # type: ignore[union-attr]
+
+
+def test_names_sit_inside_their_country() -> None:
+    world = load_world()
+    placed = [country for country in world.countries if country.label is not None]
+    assert len(placed) > 240
+    inside = [country for country in placed if world.country_at(*country.label) is country]  # type: ignore[misc]
+    assert len(inside) / len(placed) > 0.9  # the rest: tiny islands, under the quantum
+    senegal = next(country for country in world.countries if country.iso == "SN")
+    assert world.country_at(*senegal.label) is senegal  # type: ignore[misc]

@@ -16,7 +16,7 @@ from relay_app.geo.content import MapContent
 from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, PLANE_HEIGHT, PLANE_WIDTH
 from relay_app.i18n import _
 from relay_app.services.errors import ServiceError
-from relay_app.ui.map.painting import draw_legend, draw_markers, draw_world, legend_size
+from relay_app.ui.map.painting import draw_country_names, draw_legend, draw_markers, draw_world, legend_size
 
 FORMATS = ("png", "svg")
 MIN_WIDTH, MAX_WIDTH = 200, 10000
@@ -74,6 +74,7 @@ def paint_map(painter: QPainter, content: MapContent, region: QRectF, size: QSiz
     painter.setClipRect(QRectF(0, 0, size.width(), size.height()))
     painter.setWorldTransform(to_device)
     draw_world(painter, region)
+    draw_country_names(painter, region)
     level = level_for_scale(scale)
     clusters = content.index.visible(level, region.left(), region.top(), region.right(), region.bottom(),
                                      margin=30 / scale)

@@ -27,13 +27,16 @@ from relay_app.formatting import format_integer
 from relay_app.geo.clustering import Cluster
 from relay_app.geo.palette import OTHER, LegendEntry
 from relay_app.geo.projection import outline
-from relay_app.geo.world import load_world
+from relay_app.geo.world import Country, load_world
+from relay_app.i18n import current_language
 
 SEA = QColor("#DCEBF5")
 LAND = QColor("#F4F1E8")
 BORDER = QColor("#A7A29A")
 MARKER_EDGE = QColor("#FFFFFF")
 HIGHLIGHT = QColor("#111111")
+NAME_COLOUR = QColor("#7A746A")
+NAME_MIN_PX = 40  # a country narrower than this on screen is not named
 SINGLE_RADIUS = 6.0
 
 
@@ -87,6 +90,60 @@ def draw_world(painter: QPainter, exposed: QRectF | None = None) -> None:
         if exposed is None or bounds.intersects(exposed):
             painter.drawPath(path)
     painter.restore()
+
+
+def draw_country_names(painter: QPainter, exposed: QRectF | None = None) -> None:
+    """The countries' names in the interface language, where they fit: a country narrower on
+    screen than its name is left unnamed, and a name never covers a bigger country's."""
+    transform = painter.worldTransform()
+    scale = transform.m11()
+    painter.save()
+    painter.setWorldTransform(QTransform())
+    font = QFont(painter.font())
+    font.setPixelSize(11)
+    painter.setFont(font)
+    painter.setPen(NAME_COLOUR)
+    metrics = QFontMetricsF(font)
+    height = metrics.height()
+    # A name whose point lies just outside the part being drawn may still reach into it.
+    reach = exposed.adjusted(-150 / scale, -20 / scale, 150 / scale, 20 / scale) if exposed else None
+    names = _names(current_language())
+    taken: list[QRectF] = []
+    for index, country in _largest_first():
+        left, _top, right, _bottom = country.bounds
+        width = (right - left) * scale
+        if country.label is None or width < NAME_MIN_PX:
+            continue
+        point = QPointF(*country.label)
+        if reach is not None and not reach.contains(point):
+            continue
+        name = names[index]
+        text_width = metrics.horizontalAdvance(name)
+        if text_width > width:
+            continue
+        centre = transform.map(point)
+        box = QRectF(centre.x() - text_width / 2 - 2, centre.y() - height / 2, text_width + 4, height)
+        if any(box.intersects(other) for other in taken):
+            continue
+        taken.append(box)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
+    painter.restore()
+
+
+@cache
+def _largest_first() -> tuple[tuple[int, Country], ...]:
+    def area(country: Country) -> float:
+        left, top, right, bottom = country.bounds
+        return (right - left) * (bottom - top)
+
+    countries = load_world().countries
+    return tuple(sorted(enumerate(countries), key=lambda item: -area(item[1])))
+
+
+@cache
+def _names(language: str) -> tuple[str, ...]:
+    """Every country's name in ``language`` (the one in force when asked), made once."""
+    return tuple(country.name() for country in load_world().countries)
 
 
 def marker_radius(count: int) -> float:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QSty
 from relay_app.geo.clustering import MAX_LEVEL, Cluster, level_for_scale
 from relay_app.geo.content import MapContent
 from relay_app.geo.projection import HALF_HEIGHT, HALF_WIDTH, PLANE_HEIGHT, PLANE_WIDTH, project, unproject
-from relay_app.ui.map.painting import draw_markers, draw_world, marker_radius
+from relay_app.ui.map.painting import draw_country_names, draw_markers, draw_world, marker_radius
 
 WORLD = QRectF(-HALF_WIDTH, -HALF_HEIGHT, PLANE_WIDTH, PLANE_HEIGHT)
 ZOOM_STEP = 1.25  # one key press
@@ -125,6 +125,7 @@ class MapView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt's name)
         painter.fillRect(rect, self.palette().base())
         draw_world(painter, rect)
+        draw_country_names(painter, rect)
 
     # -- zoom and pan ------------------------------------------------------------------------------
 
