@@ -112,6 +112,8 @@ class MapPage(QWidget):
         splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([800, 230])  # a legend line per college, not a word per line
+        self.side.setMinimumWidth(180)
 
         top = QHBoxLayout()
         top.addWidget(self._kind_label)
