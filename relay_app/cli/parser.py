@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from relay_app import __version__
-from relay_app.cli import backups, codes, desk, desk_documents, records, status, sync, transfer
+from relay_app.cli import backups, codes, desk, desk_documents, records, security, status, sync, transfer
 from relay_app.i18n import SUPPORTED_LANGUAGES, _
 from relay_app.transfer import FileFormat
 
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The forum desk: check-ins and counts (desk), then badges, lists and merges, which join the
     # same `desk` command.
     desk_documents.register(desk.register(commands, _parser, _json_flag), _parser, _json_flag)
+    security.register(commands, _parser, _json_flag)
     return parser
 
 

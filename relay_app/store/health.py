@@ -10,12 +10,14 @@ only reads: a refused file is left exactly as it was.
 from __future__ import annotations
 
 import os
-import sqlite3
 from enum import Enum
 
 from relay_app.config import Paths
 from relay_app.i18n import _
 from relay_app.store.backups import SQLITE_HEADER, STORE_TABLES, Backup, latest_backup, list_backups
+from relay_app.store.cipher import connect, driver, opens_with
+from relay_app.store.encrypting import finish_interrupted
+from relay_app.store.unlocked import ensure_unlocked, is_encrypted, key_for_file
 
 RESTORE_COMMAND = "relay-app db restore --latest"
 
@@ -29,6 +31,8 @@ class Problem(Enum):
     UNREADABLE = "unreadable"
     READ_ONLY = "read_only"
     FOLDER_READ_ONLY = "folder_read_only"
+    NOT_ENCRYPTED = "not_encrypted"  # a clear file where an encrypted store lives
+    KEY_MISMATCH = "key_mismatch"  # the key file's key does not open the database
 
 
 class StoreProblem(Exception):
@@ -53,7 +57,18 @@ class StoreProblem(Exception):
                 file=file
             )
         if self.problem is Problem.NOT_SQLITE:
-            return _("The database {file} is damaged: it is not an SQLite database.").format(file=file)
+            return _(
+                "The database {file} is damaged, or encrypted with its key file ({key}) lost: "
+                "it is not an SQLite database."
+            ).format(file=file, key=self.paths.key_file)
+        if self.problem is Problem.NOT_ENCRYPTED:
+            return _(
+                "The database {file} is not encrypted, although this store is: Relay will not use it."
+            ).format(file=file)
+        if self.problem is Problem.KEY_MISMATCH:
+            return _("The key file {key} does not open the database {file}.").format(
+                key=self.paths.key_file, file=file
+            )
         if self.problem is Problem.NO_SCHEMA:
             return _("The database {file} is damaged: Relay's tables are missing.").format(file=file)
         if self.problem is Problem.UNREADABLE:
@@ -116,7 +131,11 @@ def check_store(paths: Paths) -> None:
         if store_existed(paths):
             raise StoreProblem(Problem.EMPTY, paths)
         return  # an empty file in a fresh folder: SQLite makes it a new store
-    if header != SQLITE_HEADER:
+    if is_encrypted(paths):
+        if header == SQLITE_HEADER and not finish_interrupted(paths):
+            raise StoreProblem(Problem.NOT_ENCRYPTED, paths)
+        ensure_unlocked(paths)  # asks the front end for the passphrase, or raises StoreLocked
+    elif header != SQLITE_HEADER:
         raise StoreProblem(Problem.NOT_SQLITE, paths)
     tables = _tables(paths)
     if not tables and not store_existed(paths):
@@ -127,12 +146,16 @@ def check_store(paths: Paths) -> None:
 
 def _tables(paths: Paths) -> set[str]:
     """The tables of the database, read through a read-only connection."""
+    key = key_for_file(paths.database)
+    if key is not None and not opens_with(paths.database, key):
+        raise StoreProblem(Problem.KEY_MISMATCH, paths)
+    module = driver(key)
     try:
-        connection = sqlite3.connect(f"{paths.database.resolve().as_uri()}?mode=ro", uri=True)
+        connection = connect(paths.database, key, read_only=True)
         try:
             rows = connection.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except module.DatabaseError as error:
         raise StoreProblem(Problem.DAMAGED, paths, str(error)) from None
     return {row[0] for row in rows}
