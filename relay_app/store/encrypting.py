@@ -97,7 +97,8 @@ def finish_interrupted(paths: Paths) -> bool:
 
 
 def _cover_other_copies(paths: Paths, key: bytes, say: Progress) -> EncryptReport:
-    from relay_app.services.drafts import DraftStore  # services sit above the store
+    from relay_app.services.drafts import DraftStore  # services and sync sit above the store
+    from relay_app.sync.credentials import TokenStore
 
     report = EncryptReport()
     say(_("Encrypting the backups…"))
@@ -110,6 +111,7 @@ def _cover_other_copies(paths: Paths, key: bytes, say: Progress) -> EncryptRepor
             report.set_aside += 1
     say(_("Sealing drafts and removing clear leftovers…"))
     report.drafts = DraftStore(paths.drafts).seal_all()
+    TokenStore(paths.data_dir, backend="file").seal()
     for leftover in _clear_leftovers(paths):
         leftover.unlink(missing_ok=True)
         report.removed.append(leftover)
