@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from relay_app.private_files import create_private_file
 from relay_app.store.cipher import connect, driver
-from relay_app.store.unlocked import key_for_file
+from relay_app.store.unlocked import StoreLocked, key_for_file
 
 _IMMEDIATE = "relay_begin_immediate"
 
@@ -45,7 +45,9 @@ def make_engine(path: Path) -> Engine:
         engine = create_engine(
             f"sqlite:///{path}",  # the file URL keeps SQLAlchemy's pool for files
             module=driver(key),
-            creator=lambda: connect(path, key, timeout=30, check_same_thread=False),
+            # The key is looked up at each new connection: once the store is locked (the key
+            # dropped), the pool cannot open another one with a key it kept.
+            creator=lambda: connect(path, _held_key_of(path), timeout=30, check_same_thread=False),
             json_serializer=_json_dumps,
         )
 
@@ -66,6 +68,13 @@ def make_engine(path: Path) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _held_key_of(path: Path) -> bytes:
+    key = key_for_file(path)
+    if key is None:  # the key file went away under an open encrypted store
+        raise StoreLocked(path.parent)
+    return key
 
 
 class Database:
@@ -91,3 +100,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def reopen(self) -> None:
+        """A new engine on the same file, after it changed underneath (encrypted in place)."""
+        self.engine.dispose()
+        self.engine = make_engine(self.path)

@@ -57,10 +57,7 @@ class StoreProblem(Exception):
                 file=file
             )
         if self.problem is Problem.NOT_SQLITE:
-            return _(
-                "The database {file} is damaged, or encrypted with its key file ({key}) lost: "
-                "it is not an SQLite database."
-            ).format(file=file, key=self.paths.key_file)
+            return _("The database {file} is damaged: it is not an SQLite database.").format(file=file)
         if self.problem is Problem.NOT_ENCRYPTED:
             return _(
                 "The database {file} is not encrypted, although this store is: Relay will not use it."

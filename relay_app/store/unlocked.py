@@ -49,6 +49,11 @@ def is_encrypted(paths: Paths) -> bool:
     return paths.key_file.is_file() or paths.key_file_copy.is_file()
 
 
+def is_locked(data_dir: Path) -> bool:
+    """An encrypted store whose key is not held (a clear store is never locked)."""
+    return folder_is_encrypted(data_dir) and held_key(data_dir) is None
+
+
 def hold(data_dir: Path, key: bytes) -> None:
     with _lock:
         _keys[data_dir.resolve()] = key

@@ -12,6 +12,7 @@ import pytest
 from relay_app.store.unlocked import drop_all, set_key_source
 from tests.cli.conftest import Outcome, cli, data_dir, json_file  # noqa: F401  (fixtures)
 from tests.sync.conftest import central, start_central  # noqa: F401  (a real server on 127.0.0.1)
+from tests.ui.conftest import make_window  # noqa: F401  (a main window over the clear store)
 
 PASSPHRASE = "grand-lac tapis 1987 ouest"
 PARTNER = {

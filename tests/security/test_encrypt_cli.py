@@ -122,7 +122,7 @@ def test_a_lost_key_file_is_put_back_from_its_copy_and_a_clear_file_is_never_use
     (data_dir / "backups" / "store-key.json").unlink()
     before = folder_hashes(data_dir)
     lost = cli("records", "list", "partners")
-    assert lost.code == 1 and "key file" in lost.err and lost.err.count("\n") == 1
+    assert lost.code == 1 and "not an SQLite database" in lost.err and lost.err.count("\n") == 1
     assert folder_hashes(data_dir) == before
 
 
