@@ -59,6 +59,14 @@ def new_passphrase() -> str:
     return first
 
 
+def confirm(prompt: str) -> bool:
+    """A typed "yes" (in the current language or in English) at a terminal; never without one."""
+    if not _interactive():
+        return False
+    answer = input(prompt).strip().lower()
+    return answer in {_("yes").lower(), "yes"}
+
+
 def _read_secret(prompt: str) -> str:
     return getpass.getpass(prompt) if _interactive() else _stdin_line()
 

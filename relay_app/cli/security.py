@@ -45,6 +45,27 @@ def register(
     make_parser(actions, "forget", _("remove the key from this computer's keyring")).set_defaults(
         handler=forget
     )
+
+    reset_command = make_parser(
+        actions, "reset",
+        _(
+            "passphrase forgotten: set the store aside and rebuild it from the server "
+            "(unsent changes are lost)"
+        ),
+    )
+    reset_command.add_argument(
+        "--from-server", action="store_true", required=True,
+        help=_("rebuild from what the server holds, after a new enrolment"),
+    )
+    reset_command.add_argument("--server", required=True, metavar="URL", help=_("the server's address"))
+    reset_command.add_argument(
+        "--code", required=True, metavar="CODE", help=_("a new one-time code from the administrator")
+    )
+    reset_command.add_argument("--name", metavar="NAME", help=_("this device's name (default: host name)"))
+    reset_command.add_argument(
+        "--yes", action="store_true", help=_("go ahead without asking (the warning is still printed)")
+    )
+    reset_command.set_defaults(handler=reset)
     return actions
 
 
@@ -126,3 +147,37 @@ def forget(args: argparse.Namespace, paths: Paths) -> int:
     set_remembered(paths, False)
     print(_("The key is no longer kept on this computer: the passphrase will be asked."))
     return 0
+
+
+def reset(args: argparse.Namespace, paths: Paths) -> int:
+    from relay_app.cli.passphrase import confirm
+    from relay_app.services import open_services
+    from relay_app.store.rebuilding import create_encrypted_store, set_aside_forgotten_store
+    from relay_app.store.unlocked import is_encrypted
+    from relay_app.sync.connect import enroll_device, open_engine
+
+    if not is_encrypted(paths):
+        raise CliError(_("the store is not encrypted: there is no passphrase to forget; nothing was changed"))
+    print(_(
+        "Without its passphrase the store cannot be read: changes not sent to the server, if any, "
+        "are lost (they cannot even be counted). The store is not deleted: it is set aside, "
+        "encrypted, in {folder}. A new encrypted store is made and filled from the server."
+    ).format(folder=paths.set_aside))
+    if not args.yes and not confirm(_("Type “yes” to go on: ")):
+        raise CliError(_("not confirmed (--yes goes ahead without a terminal); nothing was changed"))
+    passphrase = new_passphrase()  # before anything moves
+    kept = set_aside_forgotten_store(paths)
+    print(_("The old store is kept at {folder}.").format(folder=kept))
+    create_encrypted_store(paths, passphrase)
+    with open_services(paths) as services:
+        enrolment = enroll_device(services.database, paths.data_dir, args.server, args.code, args.name)
+        print(_("Enrolled with {server} as relay “{relay}” (regions: {regions}).").format(
+            server=enrolment.server_url, relay=enrolment.relay_name, regions=", ".join(enrolment.regions)
+        ))
+        summary = open_engine(services.database, paths.data_dir).sync()
+        status = services.status()
+    total = sum(status.counts.values())
+    print(ngettext("The store is rebuilt: {count} record received from the server.",
+                   "The store is rebuilt: {count} records received from the server.", total)
+          .format(count=total))
+    return 0 if summary.in_sync else 1
