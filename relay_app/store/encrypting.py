@@ -103,12 +103,12 @@ def _cover_other_copies(paths: Paths, key: bytes, say: Progress) -> EncryptRepor
     report = EncryptReport()
     say(_("Encrypting the backups…"))
     for backup in list_backups(paths.backups):
-        _encrypt_in_place(backup.path, key)
-        report.backups += 1
+        if _encrypt_or_remove(backup.path, key, report):
+            report.backups += 1
     if paths.set_aside.is_dir():
         for kept in sorted(paths.set_aside.glob("*.sqlite3")):
-            _encrypt_in_place(kept, key)
-            report.set_aside += 1
+            if _encrypt_or_remove(kept, key, report):
+                report.set_aside += 1
     say(_("Sealing drafts and removing clear leftovers…"))
     report.drafts = DraftStore(paths.drafts).seal_all()
     TokenStore(paths.data_dir, backend="file").seal()
@@ -116,6 +116,18 @@ def _cover_other_copies(paths: Paths, key: bytes, say: Progress) -> EncryptRepor
         leftover.unlink(missing_ok=True)
         report.removed.append(leftover)
     return report
+
+
+def _encrypt_or_remove(path: Path, key: bytes, report: EncryptReport) -> bool:
+    """Encrypt a clear copy in place; one that cannot be read (damaged) is removed, not left clear."""
+    try:
+        _encrypt_in_place(path, key)
+        return True
+    except (driver(key).DatabaseError, EncryptionRefused):
+        for companion in (path, *(path.with_name(path.name + s) for s in COMPANIONS)):
+            companion.unlink(missing_ok=True)
+        report.removed.append(path)
+        return False
 
 
 def _clear_leftovers(paths: Paths) -> list[Path]:

@@ -99,3 +99,19 @@ def test_backups_of_an_encrypted_store_are_encrypted_and_restore(
     foreign = cli("db", "backup", data=other).out.split(": ", 1)[1].strip()
     refused = cli("db", "restore", foreign)
     assert refused.code == 1 and "is not encrypted" in refused.err
+
+
+def test_a_damaged_clear_backup_is_removed_rather_than_left_readable(
+    cli: Cli, json_file, data_dir: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    assert cli("records", "add", "partners", "--json", json_file(PARTNER)).code == 0
+    backup = Path(cli("db", "backup").out.split(": ", 1)[1].strip())
+    content = bytearray(backup.read_bytes())
+    content[100:4096] = b"\xff" * (4096 - 100)  # the schema page is gone; the records' pages stay
+    backup.write_bytes(bytes(content))
+    assert b"quetzalcoatlus" in bytes(content).lower()  # damaged, yet still readable with `strings`
+    feed_stdin(monkeypatch, PASSPHRASE + "\n")
+    encrypted = cli("security", "encrypt")
+    assert encrypted.code == 0, encrypted.err
+    assert not backup.exists()
+    assert files_holding(data_dir, SECRET_WORDS) == []

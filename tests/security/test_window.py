@@ -96,6 +96,8 @@ def test_the_window_locks_when_idle_and_opens_again_with_the_passphrase(
     assert held_key(services.paths.data_dir) is None
     with pytest.raises(StoreLocked):
         services.records("partners").list()
+    window.status_panel.refresh()  # its timer keeps ticking while locked: no error, no read
+    assert window.sync_page.runner.tick() is False  # nor does the automatic sync run
 
     dialog = lock.dialog
     assert dialog is not None and dialog.isVisible()
