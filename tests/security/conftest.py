@@ -34,8 +34,16 @@ def no_keyring_no_leftover_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     monkeypatch.setenv("RELAY_TOKEN_STORE", "file")
     monkeypatch.delenv("RELAY_PASSPHRASE", raising=False)
     yield
+    _delete_closed_windows()  # before their store's key goes: a later language switch reloads them
     drop_all()
     set_key_source(None)
+
+
+def _delete_closed_windows() -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def feed_stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:

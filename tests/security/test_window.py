@@ -17,6 +17,7 @@ from relay_app.store.encryption import unlock_with_passphrase
 from relay_app.store.unlocked import StoreLocked, drop_all, held_key, is_encrypted
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.operations import wait_for_writer
+from relay_app.ui.restore_restart import dispose
 from relay_app.ui.store_problem import open_or_ask
 from relay_app.ui.unlock import UnlockDialog
 from tests.factories import partner
@@ -53,7 +54,7 @@ def encrypted_window(paths: Paths, qtbot: QtBot) -> Iterator[tuple[MainWindow, S
     if window.idle_lock.dialog is not None:
         window.idle_lock.dialog.done(1)
     window.close()
-    window.deleteLater()
+    dispose(window)
     services.close()
 
 
