@@ -224,7 +224,7 @@ class SecuritySettings(QGroupBox):
 
     def retranslate_ui(self) -> None:
         self.setTitle(_("Security"))
-        self.encrypt_button.setText(_("&Encrypt…"))
+        self.encrypt_button.setText(_("E&ncrypt…"))
         self.encrypt_button.setToolTip(_("Encrypt the database, its backups and drafts with a passphrase"))
         self.change_button.setText(_("Change &passphrase…"))
         self.remember.setText(_("Remember the passphrase on this computer (in the system's keyring)"))
