@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,9 @@ def test_an_existing_store_is_encrypted_and_still_searched_edited_and_listed(
     assert shown["city"] == "Nantes"
     status = cli("security", "status", "--json").json()
     assert status["encrypted"] is True and status["key_file"] and status["key_file_copy"]
+    for key_file in (data_dir / "store-key.json", data_dir / "backups" / "store-key.json"):
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert PASSPHRASE.encode() not in key_file.read_bytes()
     assert files_holding(data_dir, SECRET_WORDS) == []
 
 
