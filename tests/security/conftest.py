@@ -7,7 +7,9 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 from relay_app.store.unlocked import drop_all, set_key_source
 from tests.cli.conftest import Outcome, cli, data_dir, json_file  # noqa: F401  (fixtures)
@@ -70,3 +72,32 @@ def files_holding(folder: Path, words: tuple[str, ...]) -> list[tuple[str, str]]
                 if form in content:
                     found.append((str(path.relative_to(folder)), word))
     return found
+
+
+class MemoryKeyring(KeyringBackend):
+    """Stands in for the OS keyring (a service of the system, not a part of Relay)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.values.pop((service, username), None)
+
+
+@pytest.fixture
+def os_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv("RELAY_KEYRING")
+    yield backend
+    keyring.set_keyring(previous)

@@ -8,47 +8,16 @@ import select
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from tests.cli.conftest import Cli
-from tests.security.conftest import PARTNER, PASSPHRASE, feed_stdin
+from tests.security.conftest import PARTNER, PASSPHRASE, MemoryKeyring, feed_stdin
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class MemoryKeyring(KeyringBackend):
-    """Stands in for the OS keyring (a service of the system, not a part of Relay)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
-
-
-@pytest.fixture
-def os_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    monkeypatch.delenv("RELAY_KEYRING")
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_a_remembered_key_opens_the_store_and_a_vanished_keyring_falls_back_to_asking(

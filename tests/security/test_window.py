@@ -21,7 +21,7 @@ from relay_app.ui.restore_restart import dispose
 from relay_app.ui.store_problem import open_or_ask
 from relay_app.ui.unlock import UnlockDialog
 from tests.factories import partner
-from tests.security.conftest import PASSPHRASE, files_holding
+from tests.security.conftest import PASSPHRASE, MemoryKeyring, files_holding
 from tests.ui.test_store_problem import _when_shown
 
 NAME = "Ferme Quetzalcoatlus"
@@ -160,3 +160,27 @@ def test_settings_encrypt_the_open_store_then_change_its_passphrase(
     qtbot.waitUntil(lambda: section.status.text() == "The passphrase is changed.", timeout=30_000)
     drop_all()
     unlock_with_passphrase(services.paths, "deuxieme phrase")
+
+
+def test_remember_on_this_computer_opens_the_next_start_without_asking(
+    paths: Paths, qtbot: QtBot, os_keyring: MemoryKeyring
+) -> None:
+    _encrypted_store(paths)
+
+    def unlock_and_remember(dialog: UnlockDialog) -> None:
+        assert dialog.remember.isEnabled()
+        qtbot.keyClick(dialog.remember, Qt.Key.Key_Space)
+        assert dialog.remember.isChecked()
+        _type_and_enter(qtbot, dialog, PASSPHRASE)
+
+    assert _when_shown(UnlockDialog, unlock_and_remember) is not None
+    opened = open_or_ask(paths)
+    assert opened is not None
+    opened[1].close()
+    assert len(os_keyring.values) == 1
+
+    drop_all()  # the next start: no dialog, the keyring opens it
+    shown = _when_shown(UnlockDialog, lambda dialog: dialog.reject())
+    opened = open_or_ask(paths)
+    assert opened is not None and shown == []
+    opened[1].close()
