@@ -101,11 +101,12 @@ def set_remembered(paths: Paths, on: bool) -> bool:
     return key is not None and remembered.remember(paths.data_dir, wrapped.store_id, key)
 
 
-def encryption_status(paths: Paths) -> EncryptionStatus:
+def encryption_status(paths: Paths, *, ask_keyring: bool = True) -> EncryptionStatus:
+    """Where the store stands; ``ask_keyring=False`` skips reading the keyring (which may prompt)."""
     encrypted = is_encrypted(paths)
     available = remembered.keyring_available()
     is_remembered = False
-    if encrypted and available:
+    if encrypted and available and ask_keyring:
         try:
             is_remembered = remembered.recall(paths.data_dir, wrapped_key(paths).store_id) is not None
         except KeyFileProblem:

@@ -7,6 +7,9 @@ in place, deals with every other copy, and reopens the same ``Database`` on the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from relay_app.i18n import _
+from relay_app.i18n import _, ngettext
 from relay_app.services import Services
 from relay_app.store.encrypting import EncryptReport, encrypt_store
 from relay_app.store.encryption import change_passphrase, encryption_status, set_remembered
@@ -88,6 +91,7 @@ class SecuritySettings(QGroupBox):
         self._services = services
         self._settings = settings
         self.operation: Operation | None = None
+        self._remembered: bool | None = None  # read from the keyring at the first refresh
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.encrypt_button = QPushButton()
@@ -121,7 +125,11 @@ class SecuritySettings(QGroupBox):
     # -- state -----------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        report = encryption_status(self._services.paths)
+        # The keyring is read once, not at each refresh: on Linux a read may pop up a prompt.
+        first = self._remembered is None
+        report = encryption_status(self._services.paths, ask_keyring=first)
+        if first:
+            self._remembered = report.remembered
         self.state.setText(
             _("The data on this computer is encrypted; it opens with your passphrase.")
             if report.encrypted
@@ -129,10 +137,12 @@ class SecuritySettings(QGroupBox):
         )
         self.encrypt_button.setVisible(not report.encrypted)
         self.change_button.setVisible(report.encrypted)
+        self.encrypt_button.setEnabled(self.operation is None)
+        self.change_button.setEnabled(self.operation is None)
         self.remember.setVisible(report.encrypted)
         self.remember.setEnabled(report.keyring_available and self.operation is None)
         self.remember.blockSignals(True)
-        self.remember.setChecked(report.remembered)
+        self.remember.setChecked(bool(self._remembered))
         self.remember.blockSignals(False)
         self.lock_label.setEnabled(report.encrypted)
         self.lock_minutes.setEnabled(report.encrypted)
@@ -165,7 +175,10 @@ class SecuritySettings(QGroupBox):
             start_log(services.paths)  # the old log was removed; errors are now logged without values
             self.operation = None
             self.refresh()
-            self._say(_("The data is encrypted, with {count} backups.").format(count=report.backups))
+            self._remembered = remember and keyring_available()
+            self._say(ngettext("The data is encrypted, with {count} backup.",
+                               "The data is encrypted, with {count} backups.", report.backups)
+                      .format(count=report.backups))
             self.encrypted.emit()
 
         return self._run(work, done, _("Encrypting the data…"))
@@ -183,19 +196,22 @@ class SecuritySettings(QGroupBox):
     def change(self, current: str, new: str, remember: bool) -> Operation:
         paths = self._services.paths
 
-        def work(_progress: object) -> None:
+        def work(_progress: object) -> bool | None:
             change_passphrase(paths, current, new)
-            if remember:
-                set_remembered(paths, True)
+            return set_remembered(paths, True) if remember else None
 
-        def done(_result: object) -> None:
+        def done(now_remembered: bool | None) -> None:
             self.operation = None
+            if now_remembered is not None:
+                self._remembered = now_remembered
             self.refresh()
             self._say(_("The passphrase is changed."))
 
         return self._run(work, done, _("Changing the passphrase…"))
 
-    def _run(self, work, done, label: str) -> Operation:  # type: ignore[no-untyped-def]
+    def _run(
+        self, work: Callable[[object], Any], done: Callable[[Any], None], label: str
+    ) -> Operation:
         def failed(error: BaseException) -> None:
             self.operation = None
             self.refresh()
@@ -212,6 +228,7 @@ class SecuritySettings(QGroupBox):
 
     def _remember_toggled(self, on: bool) -> None:
         remembered = set_remembered(self._services.paths, on)
+        self._remembered = remembered
         if on and not remembered:
             self._say(_("The keyring did not keep the key: the passphrase will be asked."))
         self.refresh()
@@ -229,7 +246,5 @@ class SecuritySettings(QGroupBox):
         self.change_button.setText(_("Change &passphrase…"))
         self.remember.setText(_("Remember the passphrase on this computer (in the system's keyring)"))
         self.lock_label.setText(_("&Lock after (minutes without use, 0 = never):"))
-        self.encrypt_button.setEnabled(self.operation is None)
-        self.change_button.setEnabled(self.operation is None)
         self.refresh()
         self.status.setText(self._message)

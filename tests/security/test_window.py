@@ -18,6 +18,7 @@ from relay_app.store.unlocked import StoreLocked, drop_all, held_key, is_encrypt
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.operations import wait_for_writer
 from relay_app.ui.restore_restart import dispose
+from relay_app.ui.settings_security import PassphraseDialog
 from relay_app.ui.store_problem import open_or_ask
 from relay_app.ui.unlock import UnlockDialog
 from tests.factories import partner
@@ -156,7 +157,11 @@ def test_settings_encrypt_the_open_store_then_change_its_passphrase(
     _fill(qtbot, section.ask_change(), "wrong", "deuxieme phrase")
     qtbot.waitUntil(lambda: section.operation is None and "Wrong passphrase" in section.status.text(),
                     timeout=30_000)
-    _fill(qtbot, section.ask_change(), PASSPHRASE, "deuxieme phrase")
+    assert section.change_button.isEnabled()
+    qtbot.mouseClick(section.change_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), PassphraseDialog))
+    dialog = QApplication.activeModalWidget()
+    _fill(qtbot, dialog, PASSPHRASE, "deuxieme phrase")
     qtbot.waitUntil(lambda: section.status.text() == "The passphrase is changed.", timeout=30_000)
     drop_all()
     unlock_with_passphrase(services.paths, "deuxieme phrase")
