@@ -152,11 +152,12 @@ def forget(args: argparse.Namespace, paths: Paths) -> int:
 def reset(args: argparse.Namespace, paths: Paths) -> int:
     from relay_app.cli.passphrase import confirm
     from relay_app.services import open_services
+    from relay_app.store.health import marked_encrypted
     from relay_app.store.rebuilding import create_encrypted_store, set_aside_forgotten_store
     from relay_app.store.unlocked import is_encrypted
     from relay_app.sync.connect import enroll_device, open_engine
 
-    if not is_encrypted(paths):
+    if not (is_encrypted(paths) or marked_encrypted(paths)):
         raise CliError(_("the store is not encrypted: there is no passphrase to forget; nothing was changed"))
     print(_(
         "Without its passphrase the store cannot be read: changes not sent to the server, if any, "

@@ -162,7 +162,8 @@ def restore(paths: Paths, source: Path) -> Restored:
     """Put a copy of ``source`` in place of the database of ``paths``; the replaced file is kept."""
     database = paths.database
     ensure_unlocked(paths)  # an encrypted store's backups open with its key alone
-    device_id = check_backup(source, key_for_file(database))
+    key = key_for_file(database)
+    device_id = check_backup(source, key)
     if store_in_use(database):
         raise RestoreRefused(
             _("The database {file} is open in another Relay window or command; close it, then restore.")
@@ -180,7 +181,7 @@ def restore(paths: Paths, source: Path) -> Restored:
     finally:
         temp.unlink(missing_ok=True)
     private_file(database)
-    write_marker(paths.store_marker, device_id)
+    write_marker(paths.store_marker, device_id, encrypted=key is not None)
     return Restored(source, set_aside, device_id)
 
 

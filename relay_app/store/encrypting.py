@@ -31,6 +31,7 @@ from relay_app.private_files import create_private_file, private_dir
 from relay_app.store import remembered
 from relay_app.store.backups import COMPANIONS, list_backups, store_in_use
 from relay_app.store.cipher import connect, driver, key_pragma
+from relay_app.store.marker import read_marker, write_marker
 from relay_app.store.store_key import new_data_key, wrap, write_key_file
 from relay_app.store.unlocked import hold, is_encrypted
 
@@ -80,6 +81,9 @@ def encrypt_store(
     write_key_file(paths.key_file, wrapped)
     os.replace(verified, database)
     hold(paths.data_dir, key)
+    marker = read_marker(paths.store_marker)
+    if marker is not None:  # so even with both key files lost, the file is known as encrypted
+        write_marker(paths.store_marker, marker.device_id, encrypted=True)
     if remember:
         remembered.remember(paths.data_dir, wrapped.store_id, key)
     return _cover_other_copies(paths, key, say)

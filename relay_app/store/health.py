@@ -17,9 +17,11 @@ from relay_app.i18n import _
 from relay_app.store.backups import SQLITE_HEADER, STORE_TABLES, Backup, latest_backup, list_backups
 from relay_app.store.cipher import connect, driver, opens_with
 from relay_app.store.encrypting import finish_interrupted
+from relay_app.store.marker import read_marker
 from relay_app.store.unlocked import ensure_unlocked, is_encrypted, key_for_file
 
 RESTORE_COMMAND = "relay-app db restore --latest"
+RESET_COMMAND = "relay-app security reset --from-server --server URL --code CODE"
 
 
 class Problem(Enum):
@@ -33,6 +35,7 @@ class Problem(Enum):
     FOLDER_READ_ONLY = "folder_read_only"
     NOT_ENCRYPTED = "not_encrypted"  # a clear file where an encrypted store lives
     KEY_MISMATCH = "key_mismatch"  # the key file's key does not open the database
+    KEY_LOST = "key_lost"  # an encrypted store whose key files are both gone
 
 
 class StoreProblem(Exception):
@@ -62,6 +65,11 @@ class StoreProblem(Exception):
             return _(
                 "The database {file} is not encrypted, although this store is: Relay will not use it."
             ).format(file=file)
+        if self.problem is Problem.KEY_LOST:
+            return _(
+                "The database {file} is encrypted, but its key file ({key}) is missing, and so is its "
+                "copy in the backups folder: without one of them the data cannot be read."
+            ).format(file=file, key=self.paths.key_file.name)
         if self.problem is Problem.KEY_MISMATCH:
             return _("The key file {key} does not open the database {file}.").format(
                 key=self.paths.key_file, file=file
@@ -80,6 +88,11 @@ class StoreProblem(Exception):
 
     def remedy(self) -> str:
         """What the person can do, naming the latest backup and the command that restores it."""
+        if self.problem is Problem.KEY_LOST:
+            return _(
+                "Nothing was changed. Put a copy of {key} back in {folder}, or rebuild the store from "
+                "the server with “{command}” (unsent changes are lost)."
+            ).format(key=self.paths.key_file.name, folder=self.paths.data_dir, command=RESET_COMMAND)
         backup = self.latest_backup
         read_only = self.problem in (Problem.READ_ONLY, Problem.FOLDER_READ_ONLY)
         if backup is None:
@@ -99,6 +112,12 @@ class StoreProblem(Exception):
 
     def __str__(self) -> str:
         return f"{self.describe()} {self.remedy()}"
+
+
+def marked_encrypted(paths: Paths) -> bool:
+    """The marker says the store was encrypted at its last good open (its key files may be gone)."""
+    marker = read_marker(paths.store_marker)
+    return marker is not None and marker.encrypted
 
 
 def store_existed(paths: Paths) -> bool:
@@ -133,7 +152,7 @@ def check_store(paths: Paths) -> None:
             raise StoreProblem(Problem.NOT_ENCRYPTED, paths)
         ensure_unlocked(paths)  # asks the front end for the passphrase, or raises StoreLocked
     elif header != SQLITE_HEADER:
-        raise StoreProblem(Problem.NOT_SQLITE, paths)
+        raise StoreProblem(Problem.KEY_LOST if marked_encrypted(paths) else Problem.NOT_SQLITE, paths)
     tables = _tables(paths)
     if not tables and not store_existed(paths):
         return  # a blank SQLite file in a fresh folder: the migrations fill it

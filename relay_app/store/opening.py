@@ -15,6 +15,7 @@ from relay_app.store.database import Database
 from relay_app.store.health import Problem, StoreProblem, check_store
 from relay_app.store.marker import write_marker
 from relay_app.store.migrate import upgrade_database
+from relay_app.store.unlocked import is_encrypted
 
 
 def open_store(paths: Paths) -> Database:
@@ -44,4 +45,4 @@ def open_store(paths: Paths) -> Database:
 
 def note_good_open(paths: Paths, device_id: str) -> None:
     """Remember, outside the database, that a store of ``device_id`` lives here."""
-    write_marker(paths.store_marker, device_id)
+    write_marker(paths.store_marker, device_id, encrypted=is_encrypted(paths))

@@ -31,7 +31,9 @@ class RebuildRefused(Exception):
 
 def set_aside_forgotten_store(paths: Paths) -> Path:
     """Move the whole encrypted store of ``paths`` into a folder of its own; returns the folder."""
-    if not is_encrypted(paths):
+    from relay_app.store.health import marked_encrypted  # health sits above this module
+
+    if not (is_encrypted(paths) or marked_encrypted(paths)):
         raise RebuildRefused(_("the store is not encrypted: there is no passphrase to forget"))
     # No "in use" check: nothing can have this store open, since nothing can open it without
     # the forgotten passphrase (a window unlocked by the keyring would not need this at all).

@@ -121,12 +121,15 @@ def test_a_lost_key_file_is_put_back_from_its_copy_and_a_clear_file_is_never_use
     assert "Quetzalcoatlus" in cli("records", "list", "partners").out
     assert (data_dir / "store-key.json").is_file()
 
-    # Both copies gone: the file is refused, named, and left as it is (no new clear store).
+    # Both copies gone: the file is refused as encrypted with its key lost, with what can be done,
+    # and left as it is (no new clear store).
     (data_dir / "store-key.json").unlink()
     (data_dir / "backups" / "store-key.json").unlink()
     before = folder_hashes(data_dir)
     lost = cli("records", "list", "partners")
-    assert lost.code == 1 and "not an SQLite database" in lost.err and lost.err.count("\n") == 1
+    assert lost.code == 1 and lost.err.count("\n") == 1
+    assert "is encrypted, but its key file (store-key.json) is missing" in lost.err
+    assert "relay-app security reset --from-server" in lost.err
     assert folder_hashes(data_dir) == before
 
 

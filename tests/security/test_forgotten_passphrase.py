@@ -56,3 +56,22 @@ def test_the_store_is_set_aside_and_rebuilt_from_what_was_synced(
     monkeypatch.setenv("RELAY_PASSPHRASE", PASSPHRASE)
     old = cli("records", "list", "partners", "--json", data=kept).json()
     assert sorted(record["name"] for record in old) == sorted([PARTNER["name"], UNSENT["name"]])
+
+
+def test_a_store_whose_key_files_are_both_lost_is_rebuilt_the_same_way(
+    cli: Cli, json_file, data_dir: Path, central: Central, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    assert cli("enroll", "--server", central.url, "--code", central.relay(REGIONS)).code == 0
+    synced_id = cli("records", "add", "partners", "--json", json_file(PARTNER)).out.strip()
+    assert cli("sync").code == 0
+    feed_stdin(monkeypatch, PASSPHRASE + "\n")
+    assert cli("security", "encrypt").code == 0
+    (data_dir / "store-key.json").unlink()
+    (data_dir / "backups" / "store-key.json").unlink()
+
+    feed_stdin(monkeypatch, "new passphrase\n")
+    rebuilt = cli("security", "reset", "--from-server", "--server", central.url,
+                  "--code", central.relay(REGIONS), "--yes")
+    assert rebuilt.code == 0, rebuilt.err
+    monkeypatch.setenv("RELAY_PASSPHRASE", "new passphrase")
+    assert [r["id"] for r in cli("records", "list", "partners", "--json").json()] == [synced_id]
