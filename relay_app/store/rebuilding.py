@@ -2,9 +2,10 @@
 
 Nothing can open the old store without its passphrase, so nothing in it can be read, counted or
 carried over: its unsent changes, if any, are lost. It is not deleted either (the passphrase may
-come back): the database, its key files, backups, drafts, sync credentials and marker move
-together into ``set-aside/forgotten-<time>/``, which stays a complete, openable store. The new
-store is encrypted from its first byte (no clear moment), then enrolled and filled by a full pull.
+come back): the database, its key files, backups, set-aside copies, drafts, sync credentials and
+marker move together into ``set-aside/forgotten-<time>/``, which stays a complete, openable store.
+The new store is encrypted from its first byte (no clear moment), then enrolled and filled by a
+full pull.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def set_aside_forgotten_store(paths: Paths) -> Path:
     for source in moves:
         if source.exists():
             os.replace(source, target / source.name)
+    old_copies = [path for path in paths.set_aside.iterdir() if path.is_file()]
+    if old_copies:  # encrypted with the old key: they belong with it
+        kept = private_dir(target / paths.set_aside.name)
+        for path in old_copies:
+            os.replace(path, kept / path.name)
     drop(paths.data_dir)
     if store_id is not None:
         remembered.forget(paths.data_dir, store_id)

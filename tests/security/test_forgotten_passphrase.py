@@ -24,6 +24,8 @@ def test_the_store_is_set_aside_and_rebuilt_from_what_was_synced(
     assert cli("security", "encrypt").code == 0
     monkeypatch.setenv("RELAY_PASSPHRASE", PASSPHRASE)
     assert cli("records", "add", "partners", "--json", json_file(UNSENT)).code == 0  # never synced
+    assert cli("db", "backup").code == 0
+    assert cli("db", "restore", "--latest").code == 0  # leaves a set-aside copy, under the old key
     old_device = cli("status", "--json").json()["device_id"]
     monkeypatch.delenv("RELAY_PASSPHRASE")
     old_files = folder_hashes(data_dir)
@@ -53,6 +55,8 @@ def test_the_store_is_set_aside_and_rebuilt_from_what_was_synced(
     moved = folder_hashes(kept)
     assert moved["relay.sqlite3"] == old_files["relay.sqlite3"]
     assert moved["store-key.json"] == old_files["store-key.json"]
+    assert len([name for name in moved if name.startswith("set-aside/") and name.endswith(".sqlite3")]) == 1
+    assert [path.name for path in (data_dir / "set-aside").iterdir()] == [kept.name]
     monkeypatch.setenv("RELAY_PASSPHRASE", PASSPHRASE)
     old = cli("records", "list", "partners", "--json", data=kept).json()
     assert sorted(record["name"] for record in old) == sorted([PARTNER["name"], UNSENT["name"]])
