@@ -144,3 +144,28 @@ def test_a_clear_database_put_where_an_encrypted_store_lives_is_refused(
     refused = cli("records", "list", "partners")
     assert refused.code == 1
     assert "is not encrypted, although this store is" in refused.err
+
+
+def test_an_encryption_cut_off_after_its_key_was_written_is_finished_at_the_next_open(
+    cli: Cli, json_file, data_dir: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from relay_app.config import resolve_paths
+    from relay_app.store import encrypting
+    from relay_app.store.store_key import new_data_key, wrap, write_key_file
+
+    assert cli("records", "add", "partners", "--json", json_file(PARTNER)).code == 0
+    paths = resolve_paths(data_dir)
+    key = new_data_key()
+    # The steps of encrypt_store up to the swap, then the power goes.
+    encrypting._leave_wal_mode(paths.database)
+    encrypting._encrypted_copy(paths.database, key, data_dir / ".relay.sqlite3.encrypted")
+    wrapped = wrap(key, PASSPHRASE)
+    write_key_file(paths.key_file_copy, wrapped)
+    assert (data_dir / "relay.sqlite3").read_bytes().startswith(b"SQLite format 3")
+
+    monkeypatch.setenv("RELAY_PASSPHRASE", PASSPHRASE)
+    listed = cli("records", "list", "partners")
+    assert listed.code == 0, listed.err
+    assert "Quetzalcoatlus" in listed.out
+    assert not (data_dir / "relay.sqlite3").read_bytes().startswith(b"SQLite format 3")
+    assert (data_dir / "store-key.json").is_file() and not (data_dir / ".relay.sqlite3.encrypted").exists()
