@@ -4,7 +4,8 @@ Any key, click or wheel in the application restarts the countdown (Settings ▸ 
 minutes by default, 0 for never). When it runs out, the window's content is covered, the
 database's connections are closed and the data key is forgotten; the unlock dialog then asks for
 the passphrase (window-modal, so no shortcut reaches the window behind it). A sync or a save in
-progress is let finish first: the lock waits for the next quiet moment. A clear store never locks.
+progress is let finish first: the lock waits for the next quiet moment. A clear store never locks,
+and its input is not watched (``arm`` starts watching once the store is encrypted from Settings).
 """
 
 from __future__ import annotations
@@ -42,11 +43,22 @@ class IdleLock(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock_now)
+        self._armed = False
         self.set_minutes(minutes)
-        window.installEventFilter(self)
+        if is_encrypted(services.paths):
+            self.arm()
+
+    def arm(self) -> None:
+        """Watch the application's input from now on (a clear store is not watched at all)."""
+        if self._armed:
+            return
+        self._armed = True
+        self._window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        if self.timer.interval() > 0:
+            self.timer.start()
 
     @property
     def is_locked(self) -> bool:
@@ -58,7 +70,7 @@ class IdleLock(QObject):
     def set_interval_ms(self, interval: int) -> None:
         self.timer.stop()
         self.timer.setInterval(interval)
-        if interval > 0:
+        if interval > 0 and self._armed:
             self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

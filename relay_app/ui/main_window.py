@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self, services, self.settings.lock_after_minutes,
                                   busy=lambda: self.sync_page.runner.busy)
         self.security_settings.lock_minutes_changed.connect(self.idle_lock.set_minutes)
+        self.security_settings.encrypted.connect(self.idle_lock.arm)
 
     # -- assembly ---------------------------------------------------------------------------------
 

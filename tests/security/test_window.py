@@ -144,11 +144,13 @@ def test_settings_encrypt_the_open_store_then_change_its_passphrase(
     window.show_view("settings")
     section = window.security_settings
     assert section.encrypt_button.isVisible() and not section.change_button.isVisible()
+    assert not window.idle_lock.timer.isActive()  # a clear store never locks
 
     _fill(qtbot, section.ask_encrypt(), None, PASSPHRASE)
     qtbot.waitUntil(lambda: section.operation is None and is_encrypted(services.paths), timeout=30_000)
     assert "encrypted" in section.status.text()
     assert section.change_button.isVisible() and not section.encrypt_button.isVisible()
+    assert window.idle_lock.timer.isActive()  # from now on the window locks when idle
     assert services.records("partners").get(record_id).values["name"] == NAME  # the same window goes on
     services.records("partners").update(record_id, {"city": "Nantes"})
     data_dir: Path = services.paths.data_dir
