@@ -1,5 +1,8 @@
 """Local store benchmark: 100,000 mixed records, insert rate, full-text latency, peak memory.
 
+Then the same store encrypted (SQLCipher, a copy made by ``relay-app security encrypt``'s code),
+side by side with the clear one: opening (unlocking included), listing and searching.
+
 Run by hand (not in CI):  .venv/bin/python benchmarks/local_store.py [--records 100000] [--data-dir DIR]
 The figures go into docs/benchmarks.md.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -19,7 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from relay_app.config import resolve_paths
 from relay_app.services import Services, open_services
+from relay_app.store.encrypting import encrypt_store
+from relay_app.store.encryption import unlock_with_passphrase
+from relay_app.store.unlocked import drop_all
 from relay_app.transfer.reading import SourceRow
+
+PASSPHRASE = "benchmark passphrase"
 
 DOMAIN_WORDS = (
     "carbone séquestration sol agroforesterie couvert végétal compost paillage haie semis direct "
@@ -131,6 +140,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--clear-only", action="store_true", help="skip the encrypted comparison")
     args = parser.parse_args()
     rng = random.Random(4_1000)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="relay-bench-"))
@@ -187,6 +197,73 @@ def main() -> None:
     print(f"database file             {database_mb:,.1f} MB")
     print(f"peak memory (max RSS)     {peak_mb:,.0f} MB")
     print(f"data dir                  {data_dir}")
+    if not args.clear_only:
+        _compare_encrypted(data_dir, args.queries)
+
+
+def _timed_open(data_dir: Path, encrypted: bool) -> float:
+    """Seconds from nothing open to a usable store: unlock (Argon2id) + checks + first read."""
+    drop_all()
+    started = time.perf_counter()
+    paths = resolve_paths(data_dir)
+    if encrypted:
+        unlock_with_passphrase(paths, PASSPHRASE)
+    with open_services(paths) as services:
+        services.records("partners").count()
+        return time.perf_counter() - started
+
+
+def _reads(data_dir: Path, encrypted: bool, queries: int) -> dict[str, list[float]]:
+    """List (first page, newest first) and search latencies, the same queries for both stores."""
+    rng = random.Random(1000)
+    drop_all()
+    paths = resolve_paths(data_dir)
+    if encrypted:
+        unlock_with_passphrase(paths, PASSPHRASE)
+    timings: dict[str, list[float]] = {"list": [], "count": [], "search": []}
+    with open_services(paths) as services:
+        for _ in range(queries):
+            for kind in ("partners", "practices", "registrations"):
+                records = services.records(kind)
+                started = time.perf_counter()
+                records.list(limit=50)
+                timings["list"].append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                records.count()
+                timings["count"].append((time.perf_counter() - started) * 1000)
+                query = rng.choice(VOCABULARY)[: rng.randint(3, 8)]
+                timings["search"].append(_timed_search(services, kind, query))
+    return timings
+
+
+def _compare_encrypted(clear_dir: Path, queries: int) -> None:
+    encrypted_dir = clear_dir.with_name(clear_dir.name + "-encrypted")
+    shutil.rmtree(encrypted_dir, ignore_errors=True)
+    shutil.copytree(clear_dir, encrypted_dir)
+    started = time.perf_counter()
+    encrypt_store(resolve_paths(encrypted_dir), PASSPHRASE)
+    encrypt_seconds = time.perf_counter() - started
+    drop_all()
+    for folder, encrypted in ((clear_dir, False), (encrypted_dir, True)):
+        _timed_open(folder, encrypted)  # the day's backup is taken here, not in the figures below
+    opens = {encrypted: [_timed_open(folder, encrypted) for _ in range(5)]
+             for folder, encrypted in ((clear_dir, False), (encrypted_dir, True))}
+    # Warm both page caches once, then alternate so a busy machine weighs on both alike.
+    _reads(clear_dir, False, 5)
+    _reads(encrypted_dir, True, 5)
+    clear, sealed = _reads(clear_dir, False, queries), _reads(encrypted_dir, True, queries)
+    size = (encrypted_dir / "relay.sqlite3").stat().st_size / 1e6
+    print()
+    print(f"encrypting the store      {encrypt_seconds:.1f} s (export, verify, swap; {size:,.1f} MB)")
+    print(f"{'':26}{'clear':>12}{'encrypted':>12}{'ratio':>8}")
+    rows = [("open (median of 5)", statistics.median(opens[False]) * 1000,
+             statistics.median(opens[True]) * 1000)]
+    for name in ("list", "count", "search"):
+        rows.append((f"{name} p50", statistics.median(clear[name]), statistics.median(sealed[name])))
+        rows.append((f"{name} p95", _percentile(clear[name], 0.95), _percentile(sealed[name], 0.95)))
+    for label, plain, encrypted in rows:
+        print(f"{label:<26}{plain:9.2f} ms{encrypted:9.2f} ms{encrypted / plain:7.2f}x")
+    print(f"encrypted data dir        {encrypted_dir}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ DATABASE_FILE = "relay.sqlite3"
 BACKUPS_FOLDER = "backups"
 SET_ASIDE_FOLDER = "set-aside"
 STORE_MARKER_FILE = "store.json"
+STORE_KEY_FILE = "store-key.json"  # see relay_app.store.store_key
 BACKUPS_KEEP_VARIABLE = "RELAY_BACKUPS_KEEP"
 BACKUPS_DAYS_VARIABLE = "RELAY_BACKUPS_DAYS"
 
@@ -45,6 +46,16 @@ class Paths:
     def store_marker(self) -> Path:
         """Says a store lived here, so an emptied or deleted database is noticed, not recreated."""
         return self.data_dir / STORE_MARKER_FILE
+
+    @property
+    def key_file(self) -> Path:
+        """The wrapped data key of an encrypted store; its presence says the store is encrypted."""
+        return self.data_dir / STORE_KEY_FILE
+
+    @property
+    def key_file_copy(self) -> Path:
+        """The second copy of the wrapped key, beside the backups it also opens."""
+        return self.backups / STORE_KEY_FILE
 
     @property
     def attachments(self) -> Path:

@@ -3,7 +3,8 @@
 It lives in ``logs/`` of the data folder, which is private to its owner like the database, because
 an error's message may quote a value a person typed. It rotates at ``MAX_BYTES`` and keeps
 ``KEPT_FILES`` older files, so it never grows without bound. Records and sync traffic are not
-logged; the sync history lives in the database.
+logged; the sync history lives in the database. For an encrypted store an error is logged by
+its type and where it happened, never by its message, which may quote a value.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import platform
 import sys
 import threading
+import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +21,7 @@ from types import TracebackType
 from relay_app import __version__
 from relay_app.config import Paths
 from relay_app.private_files import create_private_file, private_dir
+from relay_app.store.unlocked import is_encrypted
 
 LOG_FILE = "relay.log"
 MAX_BYTES = 1_000_000
@@ -43,7 +46,8 @@ def start_log(paths: Paths) -> Path:
         logger.removeHandler(_handler)
         _handler.close()
     _handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEPT_FILES, encoding="utf-8")
-    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    formatter = _ValueFreeFormatter if is_encrypted(paths) else logging.Formatter
+    _handler.setFormatter(formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(_handler)
     logger.setLevel(logging.INFO)
     logger.info(
@@ -55,6 +59,16 @@ def start_log(paths: Paths) -> Path:
     )
     _catch_uncaught()
     return path
+
+
+class _ValueFreeFormatter(logging.Formatter):
+    """Tracebacks as frames and exception types only: no message, which may quote record text."""
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]  # noqa: N802 (logging's name)
+        kind, error, trace = ei
+        frames = "".join(traceback.format_tb(trace))
+        name = kind.__qualname__ if kind is not None else type(error).__name__
+        return f"Traceback (most recent call last):\n{frames}{name} (message not logged)"
 
 
 def _catch_uncaught() -> None:

@@ -12,11 +12,15 @@ import sys
 from relay_app.cli.inputs import CliError
 from relay_app.cli.output import print_error
 from relay_app.cli.parser import build_parser, language_option
+from relay_app.cli.passphrase import open_key
 from relay_app.config import LANGUAGE_VARIABLE, Paths, resolve_paths
 from relay_app.i18n import _, normalise_language, set_language, system_language
 from relay_app.services.errors import ServiceError
 from relay_app.store.backups import RestoreRefused
+from relay_app.store.encrypting import EncryptionRefused
 from relay_app.store.health import StoreProblem
+from relay_app.store.store_key import KeyFileProblem, WrongPassphrase
+from relay_app.store.unlocked import StoreLocked, drop_all, set_key_source
 from relay_app.transfer import TransferError
 
 
@@ -32,8 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         paths = resolve_paths(args.data_dir)
         if args.command is None:
             return _run_desktop(paths, explicit_language)
+        set_key_source(open_key)  # an encrypted store asks for its passphrase only when opened
         return int(args.handler(args, paths))
-    except (CliError, ServiceError, TransferError, StoreProblem, RestoreRefused) as error:
+    except (
+        CliError, ServiceError, TransferError, StoreProblem, RestoreRefused,
+        WrongPassphrase, StoreLocked, KeyFileProblem, EncryptionRefused,
+    ) as error:
         print_error(_("Error: {message}").format(message=error))
     except BrokenPipeError:
         _silence_stdout()  # the reader (e.g. `head`) has gone; nothing left to say
@@ -50,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         reason = " ".join(str(getattr(error, "orig", None) or error).split())
         print_error(_("Error: the database cannot be used ({reason}).").format(reason=reason))
+    finally:
+        drop_all()  # the data key lives no longer than the command that needed it
     return 1
 
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 import argparse
 
 from relay_app import __version__
-from relay_app.cli import backups, codes, desk, desk_documents, mapping, records, status, sync, transfer
+from relay_app.cli import (
+    backups,
+    codes,
+    desk,
+    desk_documents,
+    mapping,
+    records,
+    security,
+    status,
+    sync,
+    transfer,
+)
 from relay_app.i18n import SUPPORTED_LANGUAGES, _
 from relay_app.transfer import FileFormat
 
@@ -98,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     # same `desk` command.
     desk_documents.register(desk.register(commands, _parser, _json_flag), _parser, _json_flag)
     mapping.register(commands, _parser, _json_flag)
+    security.register(commands, _parser, _json_flag)
     return parser
 
 

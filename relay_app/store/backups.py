@@ -9,6 +9,10 @@ backup``). ``BackupPolicy`` bounds how many stay.
 A restore checks the backup first (SQLite's integrity check and Relay's own tables), refuses while
 another program holds the database open, moves the current file and its -wal/-shm into
 ``set-aside/`` (never deleting them) and only then puts a copy of the backup in place.
+
+The backups of an encrypted store are encrypted with the store's own data key (SQLCipher's
+backup API between two connections keyed alike), and ``backups/`` holds the second copy of the
+wrapped key: one folder opens with one passphrase.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +27,9 @@ from pathlib import Path
 from relay_app.config import BACKUPS_FOLDER, BackupPolicy, Paths
 from relay_app.i18n import _
 from relay_app.private_files import create_private_file, private_dir, private_file
+from relay_app.store.cipher import connect, driver
 from relay_app.store.marker import write_marker
+from relay_app.store.unlocked import ensure_unlocked, key_for_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Without these a file is no Relay store, however sound SQLite finds it.
@@ -89,15 +94,16 @@ def take_backup(
     if not re.fullmatch(r"[a-z0-9]+", reason):
         raise ValueError(f"A backup reason is lowercase letters and digits: {reason!r}")
     folder = private_dir(folder or backups_folder(database))
+    key = key_for_file(database)  # a backup is encrypted exactly as its store is
     while True:
         taken_at = datetime.now(UTC)
         target = folder / f"{database.stem}-{taken_at.strftime(_STAMP)}-{reason}.sqlite3"
         if create_private_file(target):  # private before a single page is copied into it
             break
     try:
-        source = sqlite3.connect(database)
+        source = connect(database, key)
         try:
-            destination = sqlite3.connect(target)
+            destination = connect(target, key)
             try:
                 source.backup(destination)
             finally:
@@ -154,8 +160,10 @@ def prune(folder: Path, policy: BackupPolicy, now: datetime | None = None) -> li
 
 def restore(paths: Paths, source: Path) -> Restored:
     """Put a copy of ``source`` in place of the database of ``paths``; the replaced file is kept."""
-    device_id = check_backup(source)
     database = paths.database
+    ensure_unlocked(paths)  # an encrypted store's backups open with its key alone
+    key = key_for_file(database)
+    device_id = check_backup(source, key)
     if store_in_use(database):
         raise RestoreRefused(
             _("The database {file} is open in another Relay window or command; close it, then restore.")
@@ -173,12 +181,15 @@ def restore(paths: Paths, source: Path) -> Restored:
     finally:
         temp.unlink(missing_ok=True)
     private_file(database)
-    write_marker(paths.store_marker, device_id)
+    write_marker(paths.store_marker, device_id, encrypted=key is not None)
     return Restored(source, set_aside, device_id)
 
 
-def check_backup(source: Path) -> str:
-    """Raise ``RestoreRefused`` unless ``source`` is a sound Relay store; returns its device id."""
+def check_backup(source: Path, key: bytes | None = None) -> str:
+    """Raise ``RestoreRefused`` unless ``source`` is a sound Relay store; returns its device id.
+
+    ``key`` is the data key of an encrypted store: its backups open with it, and nothing else does.
+    """
     try:
         with source.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -186,12 +197,19 @@ def check_backup(source: Path) -> str:
         raise RestoreRefused(
             _("{file} cannot be read ({reason}).").format(file=source, reason=error.strerror or error)
         ) from None
-    if header != SQLITE_HEADER:
+    if key is None and header != SQLITE_HEADER:
         raise RestoreRefused(
             _("{file} is not a Relay backup: it is not an SQLite database.").format(file=source)
         )
+    if key is not None and header == SQLITE_HEADER:
+        raise RestoreRefused(
+            _("{file} is not encrypted: this store is, and only its own backups can replace it.").format(
+                file=source
+            )
+        )
+    module = driver(key)
     try:
-        connection = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        connection = connect(source, key, read_only=True)
         try:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
             listed = connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -201,7 +219,13 @@ def check_backup(source: Path) -> str:
                 device = connection.execute("SELECT device_id FROM device_identity").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except module.DatabaseError as error:
+        if key is not None:
+            raise RestoreRefused(
+                _("{file} is damaged, or is no backup of this encrypted store ({reason}).").format(
+                    file=source, reason=error
+                )
+            ) from None
         raise RestoreRefused(_("{file} is damaged ({reason}).").format(file=source, reason=error)) from None
     if verdict != "ok":
         raise RestoreRefused(_("{file} is damaged ({reason}).").format(file=source, reason=verdict))
@@ -220,14 +244,16 @@ def store_in_use(database: Path) -> bool:
     """
     if not database.exists():
         return False
-    connection = sqlite3.connect(database, timeout=0, isolation_level=None)
+    key = key_for_file(database)
+    module = driver(key)
+    connection = connect(database, key, timeout=0, isolation_level=None)
     try:
         connection.execute("PRAGMA locking_mode=EXCLUSIVE")
         connection.execute("BEGIN EXCLUSIVE")
         connection.execute("ROLLBACK")
-    except sqlite3.OperationalError as error:
+    except module.OperationalError as error:
         return "locked" in str(error) or "busy" in str(error)
-    except sqlite3.DatabaseError:
+    except module.DatabaseError:
         return False  # not a database at all: no one can be using it
     finally:
         connection.close()

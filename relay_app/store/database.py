@@ -3,6 +3,9 @@
 Writes take SQLite's write lock up front (``BEGIN IMMEDIATE``) so two writers never deadlock on a lock
 upgrade and a sequence number read inside a write transaction cannot be taken twice. Reads use plain
 deferred transactions, which in WAL mode never wait for a writer.
+
+An encrypted store (see ``relay_app.store.unlocked``) goes through the same engine and dialect,
+with sqlcipher3 as the driver and each connection keyed with the raw data key before anything else.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from relay_app.private_files import create_private_file
+from relay_app.store.cipher import connect, driver
+from relay_app.store.unlocked import StoreLocked, key_for_file
 
 _IMMEDIATE = "relay_begin_immediate"
 
@@ -28,15 +33,23 @@ def _json_dumps(value: Any) -> str:
 
 
 def make_engine(path: Path) -> Engine:
+    """The engine of ``path``; ``StoreLocked`` for a file of an encrypted store whose key is not held."""
+    key = key_for_file(path)
     if path.parent.is_dir():
         # SQLite would create the file with the umask's mode (often readable by all); made private
         # here first, its -wal and -shm files take the same mode.
         create_private_file(path)
-    engine = create_engine(
-        f"sqlite:///{path}",
-        json_serializer=_json_dumps,
-        connect_args={"timeout": 30},
-    )
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}", json_serializer=_json_dumps, connect_args={"timeout": 30})
+    else:
+        engine = create_engine(
+            f"sqlite:///{path}",  # the file URL keeps SQLAlchemy's pool for files
+            module=driver(key),
+            # The key is looked up at each new connection: once the store is locked (the key
+            # dropped), the pool cannot open another one with a key it kept.
+            creator=lambda: connect(path, _held_key_of(path), timeout=30, check_same_thread=False),
+            json_serializer=_json_dumps,
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -55,6 +68,13 @@ def make_engine(path: Path) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _held_key_of(path: Path) -> bytes:
+    key = key_for_file(path)
+    if key is None:  # the key file went away under an open encrypted store
+        raise StoreLocked(path.parent)
+    return key
 
 
 class Database:
@@ -84,3 +104,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def reopen(self) -> None:
+        """A new engine on the same file, after it changed underneath (encrypted in place)."""
+        self.engine.dispose()
+        self.engine = make_engine(self.path)

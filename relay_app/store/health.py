@@ -10,14 +10,18 @@ only reads: a refused file is left exactly as it was.
 from __future__ import annotations
 
 import os
-import sqlite3
 from enum import Enum
 
 from relay_app.config import Paths
 from relay_app.i18n import _
 from relay_app.store.backups import SQLITE_HEADER, STORE_TABLES, Backup, latest_backup, list_backups
+from relay_app.store.cipher import connect, driver, opens_with
+from relay_app.store.encrypting import finish_interrupted
+from relay_app.store.marker import read_marker
+from relay_app.store.unlocked import ensure_unlocked, is_encrypted, key_for_file
 
 RESTORE_COMMAND = "relay-app db restore --latest"
+RESET_COMMAND = "relay-app security reset --from-server --server URL --code CODE"
 
 
 class Problem(Enum):
@@ -29,6 +33,9 @@ class Problem(Enum):
     UNREADABLE = "unreadable"
     READ_ONLY = "read_only"
     FOLDER_READ_ONLY = "folder_read_only"
+    NOT_ENCRYPTED = "not_encrypted"  # a clear file where an encrypted store lives
+    KEY_MISMATCH = "key_mismatch"  # the key file's key does not open the database
+    KEY_LOST = "key_lost"  # an encrypted store whose key files are both gone
 
 
 class StoreProblem(Exception):
@@ -54,6 +61,19 @@ class StoreProblem(Exception):
             )
         if self.problem is Problem.NOT_SQLITE:
             return _("The database {file} is damaged: it is not an SQLite database.").format(file=file)
+        if self.problem is Problem.NOT_ENCRYPTED:
+            return _(
+                "The database {file} is not encrypted, although this store is: Relay will not use it."
+            ).format(file=file)
+        if self.problem is Problem.KEY_LOST:
+            return _(
+                "The database {file} is encrypted, but its key file ({key}) is missing, and so is its "
+                "copy in the backups folder: without one of them the data cannot be read."
+            ).format(file=file, key=self.paths.key_file.name)
+        if self.problem is Problem.KEY_MISMATCH:
+            return _("The key file {key} does not open the database {file}.").format(
+                key=self.paths.key_file, file=file
+            )
         if self.problem is Problem.NO_SCHEMA:
             return _("The database {file} is damaged: Relay's tables are missing.").format(file=file)
         if self.problem is Problem.UNREADABLE:
@@ -68,6 +88,11 @@ class StoreProblem(Exception):
 
     def remedy(self) -> str:
         """What the person can do, naming the latest backup and the command that restores it."""
+        if self.problem is Problem.KEY_LOST:
+            return _(
+                "Nothing was changed. Put a copy of {key} back in {folder}, or rebuild the store from "
+                "the server with “{command}” (unsent changes are lost)."
+            ).format(key=self.paths.key_file.name, folder=self.paths.data_dir, command=RESET_COMMAND)
         backup = self.latest_backup
         read_only = self.problem in (Problem.READ_ONLY, Problem.FOLDER_READ_ONLY)
         if backup is None:
@@ -87,6 +112,12 @@ class StoreProblem(Exception):
 
     def __str__(self) -> str:
         return f"{self.describe()} {self.remedy()}"
+
+
+def marked_encrypted(paths: Paths) -> bool:
+    """The marker says the store was encrypted at its last good open (its key files may be gone)."""
+    marker = read_marker(paths.store_marker)
+    return marker is not None and marker.encrypted
 
 
 def store_existed(paths: Paths) -> bool:
@@ -116,8 +147,12 @@ def check_store(paths: Paths) -> None:
         if store_existed(paths):
             raise StoreProblem(Problem.EMPTY, paths)
         return  # an empty file in a fresh folder: SQLite makes it a new store
-    if header != SQLITE_HEADER:
-        raise StoreProblem(Problem.NOT_SQLITE, paths)
+    if is_encrypted(paths):
+        if header == SQLITE_HEADER and not finish_interrupted(paths):
+            raise StoreProblem(Problem.NOT_ENCRYPTED, paths)
+        ensure_unlocked(paths)  # asks the front end for the passphrase, or raises StoreLocked
+    elif header != SQLITE_HEADER:
+        raise StoreProblem(Problem.KEY_LOST if marked_encrypted(paths) else Problem.NOT_SQLITE, paths)
     tables = _tables(paths)
     if not tables and not store_existed(paths):
         return  # a blank SQLite file in a fresh folder: the migrations fill it
@@ -127,12 +162,16 @@ def check_store(paths: Paths) -> None:
 
 def _tables(paths: Paths) -> set[str]:
     """The tables of the database, read through a read-only connection."""
+    key = key_for_file(paths.database)
+    if key is not None and not opens_with(paths.database, key):
+        raise StoreProblem(Problem.KEY_MISMATCH, paths)
+    module = driver(key)
     try:
-        connection = sqlite3.connect(f"{paths.database.resolve().as_uri()}?mode=ro", uri=True)
+        connection = connect(paths.database, key, read_only=True)
         try:
             rows = connection.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except module.DatabaseError as error:
         raise StoreProblem(Problem.DAMAGED, paths, str(error)) from None
     return {row[0] for row in rows}

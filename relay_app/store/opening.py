@@ -1,4 +1,8 @@
-"""The one way the store is opened: checked, private, migrated after a backup, backed up daily."""
+"""The one way the store is opened: checked, private, migrated after a backup, backed up daily.
+
+An encrypted store is opened the same way once its key is held (``store.unlocked``); the check
+asks the front end's key source for it, and every step after uses it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from relay_app.store.database import Database
 from relay_app.store.health import Problem, StoreProblem, check_store
 from relay_app.store.marker import write_marker
 from relay_app.store.migrate import upgrade_database
+from relay_app.store.unlocked import is_encrypted
 
 
 def open_store(paths: Paths) -> Database:
@@ -30,7 +35,8 @@ def open_store(paths: Paths) -> Database:
     for folder in (paths.backups, paths.set_aside, paths.drafts, paths.attachments, paths.logs):
         if folder.is_dir():
             private_dir(folder)  # also those another part (a sync download) made with the umask's mode
-    for path in (paths.database, *(paths.database.with_name(paths.database.name + s) for s in COMPANIONS)):
+    companions = (paths.database.with_name(paths.database.name + s) for s in COMPANIONS)
+    for path in (paths.database, *companions, paths.key_file, paths.key_file_copy):
         private_file(path)  # files an older version left readable by others
     if existed:
         take_daily_backup(paths.database)
@@ -39,4 +45,4 @@ def open_store(paths: Paths) -> Database:
 
 def note_good_open(paths: Paths, device_id: str) -> None:
     """Remember, outside the database, that a store of ``device_id`` lives here."""
-    write_marker(paths.store_marker, device_id)
+    write_marker(paths.store_marker, device_id, encrypted=is_encrypted(paths))

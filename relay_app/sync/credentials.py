@@ -6,6 +6,9 @@ token goes to ``credentials.json`` in the data dir, readable by its owner only (
 A token belongs to a server, not to an address: it is kept under the id the server reports
 (``token_key``), so the same server reached at another address finds it. Versions before server
 ids kept it under the URL; ``find`` still reads it there.
+
+In an encrypted store the file is sealed with the store's data key: a lost laptop's token must
+not let its finder pull the relay's records from the server.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ import json
 import os
 from pathlib import Path
 
+from relay_app.store.sealed import MAGIC, seal, unseal
+from relay_app.store.unlocked import key_for_folder
+
 STORE_VARIABLE = "RELAY_TOKEN_STORE"  # "file" forces the file, "keyring" the keyring
 SERVICE = "relay-app"
 FILE_NAME = "credentials.json"
+_SEALED_PURPOSE = "credentials"
 
 
 def token_key(server_id: str | None, server_url: str) -> str:
@@ -73,17 +80,32 @@ class TokenStore:
 
     def _read(self) -> dict[str, str]:
         try:
-            return dict(json.loads(self.path.read_text(encoding="utf-8")))
+            content = self.path.read_bytes()
         except FileNotFoundError:
             return {}
+        data_key = key_for_folder(self.path.parent)
+        if data_key is not None and content.startswith(MAGIC):
+            content = unseal(data_key, _SEALED_PURPOSE, self.path.name, content)
+        return dict(json.loads(content.decode("utf-8")))
+
+    def seal(self) -> bool:
+        """Seal a clear file of tokens once the store is encrypted; True when one was sealed."""
+        if self.backend == "file" and self.path.is_file() and not self.path.read_bytes().startswith(MAGIC):
+            self._write(self._read())
+            return True
+        return False
 
     def _write(self, tokens: dict[str, str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         # Created private from the start: the token is never readable by others, not even briefly.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(tokens, handle)
+        content = json.dumps(tokens).encode("utf-8")
+        data_key = key_for_folder(self.path.parent)
+        if data_key is not None:
+            content = seal(data_key, _SEALED_PURPOSE, self.path.name, content)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
         os.chmod(temporary, 0o600)
         os.replace(temporary, self.path)
 

@@ -34,6 +34,7 @@ from relay_app.ui.form_scroll import FormScrollArea
 from relay_app.ui.forums_page import ForumsPage
 from relay_app.ui.help import show_shortcuts
 from relay_app.ui.icons import app_icon, icon
+from relay_app.ui.idle_lock import IdleLock
 from relay_app.ui.language import language_signal
 from relay_app.ui.map.page import MapPage
 from relay_app.ui.operations import wait_for_writer
@@ -42,6 +43,7 @@ from relay_app.ui.records.panel import RecordPanel
 from relay_app.ui.restore_restart import close_for_restore
 from relay_app.ui.settings import UiSettings
 from relay_app.ui.settings_data import DataSettings
+from relay_app.ui.settings_security import SecuritySettings
 from relay_app.ui.status_panel import StatusPanel, conflicts_waiting_text, sync_view_text
 from relay_app.ui.sync import SyncPage, wait_for_network
 from relay_app.ui.transfer import start_export, start_import
@@ -76,7 +78,8 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncPage(services)
         data_settings = DataSettings(services)
         data_settings.restore_requested.connect(lambda backup: close_for_restore(self, backup))
-        self.settings_page = SettingsPage(data_settings)
+        self.security_settings = SecuritySettings(services, self.settings)
+        self.settings_page = SettingsPage(data_settings, self.security_settings)
         self.restore_on_close: Backup | None = None  # run_app restores it once the window closed
         self.settings_page.language_chosen.connect(self.switch_language)
         self.map_page = MapPage(services, self.panels, self.changes)
@@ -125,6 +128,10 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         self._restore_window()
         self.drafts_banner.offer(self.drafts.all())
+        self.idle_lock = IdleLock(self, services, self.settings.lock_after_minutes,
+                                  busy=lambda: self.sync_page.runner.busy)
+        self.security_settings.lock_minutes_changed.connect(self.idle_lock.set_minutes)
+        self.security_settings.encrypted.connect(self.idle_lock.arm)
 
     # -- assembly ---------------------------------------------------------------------------------
 

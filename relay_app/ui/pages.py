@@ -1,4 +1,7 @@
-"""The simple pages: Settings (language, data and backups). The Sync page is its own package, ``ui/sync``."""
+"""The simple pages: Settings (language, data and backups, security).
+
+The Sync page is its own package, ``ui/sync``.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +19,10 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 class SettingsPage(QWidget):
     language_chosen = Signal(str)
 
-    def __init__(self, data: DataSettings | None = None) -> None:
+    def __init__(self, data: DataSettings | None = None, security: QWidget | None = None) -> None:
         super().__init__()
         self.data = data  # the data folder and backups section (``ui/settings_data.py``)
+        self.security = security  # encryption and the idle lock (``ui/settings_security.py``)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
         self.language = QComboBox()
@@ -37,6 +41,8 @@ class SettingsPage(QWidget):
         layout.addLayout(form)
         if data is not None:
             layout.addWidget(data)
+        if security is not None:
+            layout.addWidget(security)
         layout.addStretch(1)
         language_signal().changed.connect(self.retranslate_ui)
         self.retranslate_ui()

@@ -12,6 +12,7 @@ from relay_app.config import Paths
 
 SETTINGS_FILE = "ui.ini"
 DEFAULT_MAX_IMAGE_SIDE = 2048
+DEFAULT_LOCK_MINUTES = 15
 
 
 class UiSettings:
@@ -68,6 +69,19 @@ class UiSettings:
     @welcome_shown.setter
     def welcome_shown(self, shown: bool) -> None:
         self._store.setValue("ui/welcome_shown", "true" if shown else "false")
+
+    @property
+    def lock_after_minutes(self) -> int:
+        """Minutes without use before an encrypted store's window locks; 0 for never."""
+        try:
+            value = int(str(self._store.value("security/lock_after_minutes", DEFAULT_LOCK_MINUTES)))
+        except ValueError:
+            return DEFAULT_LOCK_MINUTES
+        return value if value >= 0 else DEFAULT_LOCK_MINUTES
+
+    @lock_after_minutes.setter
+    def lock_after_minutes(self, minutes: int) -> None:
+        self._store.setValue("security/lock_after_minutes", int(minutes))
 
     def sync(self) -> None:
         self._store.sync()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from relay_app.formatting import format_datetime
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
+from relay_app.store.unlocked import is_locked
 from relay_app.sync.conflicts import ConflictService
 from relay_app.sync.state import LAST_SUCCESS, read_state
 from relay_app.ui.icons import icon
@@ -72,6 +73,8 @@ class StatusPanel(QWidget):
         self.retranslate_ui()
 
     def refresh(self) -> None:
+        if is_locked(self._services.paths.data_dir):
+            return  # the idle lock closed the store; the first tick after unlocking refreshes
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:

@@ -29,6 +29,7 @@ from relay_app.i18n import _
 from relay_app.services import Services, open_services
 from relay_app.store.backups import RestoreRefused, restore
 from relay_app.store.health import RESTORE_COMMAND, StoreProblem
+from relay_app.ui.unlock import unlock_or_ask
 
 
 class Choice(StrEnum):
@@ -128,8 +129,13 @@ def _confirm_new_store(parent: QWidget, folder: Path) -> bool:
 
 
 def open_or_ask(paths: Paths, parent: QWidget | None = None) -> tuple[Paths, Services] | None:
-    """Open the store of ``paths``; while it cannot be opened, ask what to do. None means Quit."""
+    """Open the store of ``paths``; while it cannot be opened, ask what to do. None means Quit.
+
+    An encrypted store asks for its passphrase first (``ui/unlock.py``).
+    """
     while True:
+        if not unlock_or_ask(paths, parent):
+            return None
         try:
             return paths, open_services(paths)
         except StoreProblem as problem:

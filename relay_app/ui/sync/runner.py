@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from relay_app.store.backups import backup_before_sync
 from relay_app.store.database import Database
+from relay_app.store.unlocked import is_locked
 from relay_app.sync.connect import Enrolment, enroll_device, open_engine
 from relay_app.sync.engine import SyncEngine
 from relay_app.sync.errors import Cancelled, SyncError
@@ -91,7 +92,12 @@ class SyncRunner(QObject):
         return self._start(manual=True, files=True)
 
     def tick(self) -> bool:
-        """The timer's sync: refused changes wait out their backoff; files follow the data saver."""
+        """The timer's sync: refused changes wait out their backoff; files follow the data saver.
+
+        A locked store (the window's idle lock) is not synced until it is unlocked.
+        """
+        if is_locked(self._data_dir):
+            return False
         return self._start(manual=False)
 
     def cancel(self) -> None:
