@@ -7,7 +7,8 @@ answers ``revoked`` and the app erases, here and nowhere else:
   entries, conflicts, records to fetch, merges waiting), their full-text index rebuilt empty;
 - freed pages: ``secure_delete`` zeroes them as they are freed, then ``VACUUM`` rewrites the file
   and the WAL is truncated, so no deleted text stays in the database file or its companions;
-- every backup and every database set aside by a restore (they hold registrations); one new backup
+- every backup and everything set aside (a restore's copies, a store set aside after a forgotten
+  passphrase): they hold registrations; one new backup
   of what is kept (partners, practices, forums) is taken at once;
 - drafts of registrations and the badge print log;
 - the device token, wherever it is kept (keyring or file).
@@ -20,6 +21,7 @@ journalled file systems that does not guarantee the blocks are overwritten (see 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import delete, func, select, text
@@ -122,10 +124,12 @@ def _remove_copies(paths: Paths) -> int:
         backup.path.unlink(missing_ok=True)
         removed += 1
     if paths.set_aside.is_dir():
-        for copy in paths.set_aside.iterdir():
-            if copy.is_file():
+        for copy in paths.set_aside.iterdir():  # restores' copies, and stores set aside whole
+            if copy.is_dir():
+                shutil.rmtree(copy)
+            else:
                 copy.unlink()
-                removed += 1
+            removed += 1
     drafts = DraftStore(paths.drafts)
     for draft in drafts.all():
         if draft.kind in PERSONAL_KINDS:
