@@ -146,7 +146,7 @@ def main() -> None:
         QTest.qWaitForWindowExposed(window)
         page = window.map_page
         started = time.perf_counter()
-        QTest.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
         while page.content is None:
             app.processEvents()
         page.view.viewport().repaint()

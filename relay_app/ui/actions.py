@@ -102,19 +102,19 @@ SPECS: tuple[ActionSpec, ...] = (
         "Ctrl+2",
         "practices",
     ),
+    ActionSpec("view_map", "go", N_("&Map"), N_("Show the map (Ctrl+3)"), "Ctrl+3", "map"),
     ActionSpec(
         "view_forums",
         "go",
         N_("&Forums and registrations"),
-        N_("Show forums and registrations (Ctrl+3)"),
-        "Ctrl+3",
+        N_("Show forums and registrations (Ctrl+4)"),
+        "Ctrl+4",
         "forums",
     ),
-    ActionSpec("view_sync", "go", N_("S&ync"), N_("Show sync (Ctrl+4)"), "Ctrl+4", "sync"),
+    ActionSpec("view_sync", "go", N_("S&ync"), N_("Show sync (Ctrl+5)"), "Ctrl+5", "sync"),
     ActionSpec(
-        "view_settings", "go", N_("Se&ttings"), N_("Show settings (Ctrl+5)"), "Ctrl+5", "settings"
+        "view_settings", "go", N_("Se&ttings"), N_("Show settings (Ctrl+6)"), "Ctrl+6", "settings"
     ),
-    ActionSpec("view_map", "go", N_("&Map"), N_("Show the map (Ctrl+6)"), "Ctrl+6", "map"),
     ActionSpec("shortcuts", "help", N_("&Keyboard shortcuts"), N_("Every keyboard shortcut (F1)"), "F1"),
     ActionSpec("about", "help", N_("&About Relay"), N_("About Relay"), None, None),
 )

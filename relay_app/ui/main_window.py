@@ -51,10 +51,10 @@ from relay_app.ui.transfer import start_export, start_import
 VIEWS: tuple[tuple[str, str], ...] = (
     ("partners", N_("Partners")),
     ("practices", N_("Practices")),
+    ("map", N_("Map")),
     ("forums", N_("Forums & registrations")),
     ("sync", N_("Sync")),
     ("settings", N_("Settings")),
-    ("map", N_("Map")),
 )
 FILE_FILTER = N_("Data files (*.csv *.xlsx *.json *.geojson)")
 

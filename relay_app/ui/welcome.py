@@ -90,7 +90,7 @@ class WelcomeDialog(QDialog):
             _(
                 "To sync, enrol this device with the server address and the one-time code your "
                 "relay's administrator gives you. You can also start offline and enrol later on the "
-                "Sync page (Ctrl+4); nothing you enter is lost in the meantime."
+                "Sync page (Ctrl+5); nothing you enter is lost in the meantime."
             )
         )
         self.enrol_button.setText(_("&Enrol this device…"))

@@ -29,12 +29,12 @@ def add_partner(services: Services, name: str, place: tuple[float, float] | None
 
 
 def open_map(window: MainWindow, qtbot: QtBot) -> MapPage:
-    """Ctrl+6, as a person opens the map; the markers are read once the page shows."""
+    """Ctrl+3, as a person opens the map; the markers are read once the page shows."""
     page = window.map_page
     for kind in ("partners", "practices"):  # records written through the services, as a sync does
         window.changes.records_changed.emit(kind)
     with qtbot.waitSignal(page.content_shown, timeout=5000):
-        qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view() == "map"
     page.view.reset_view()
     repaint(page)

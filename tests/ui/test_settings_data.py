@@ -47,7 +47,7 @@ def _click_row(qtbot: QtBot, section: DataSettings, row: int) -> None:
 def _open_settings(window: MainWindow, qtbot: QtBot) -> DataSettings:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view() == "settings"
     section = window.settings_page.data
     assert isinstance(section, DataSettings)
@@ -57,7 +57,7 @@ def _open_settings(window: MainWindow, qtbot: QtBot) -> DataSettings:
 def test_settings_show_the_data_folder_and_back_up_now(
     window: MainWindow, services: Services, paths: Paths, qtbot: QtBot
 ) -> None:
-    """Ctrl+5: the data folder is shown with Open folder. "Back up now" (clicked) takes a backup on
+    """Ctrl+6: the data folder is shown with Open folder. "Back up now" (clicked) takes a backup on
     the database thread; the section then says where it was saved, lists it first, and the file is
     a sound Relay store of this device."""
     services.records("partners").create(factories.partner())
@@ -150,7 +150,7 @@ def test_restore_a_backup_closes_the_window_and_reopens_on_the_restored_store(
 
 def _open_settings_in(window: MainWindow) -> DataSettings:
     window.activateWindow()
-    QTest.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     section = window.settings_page.data
     assert isinstance(section, DataSettings) and section.isVisible()
     return section

@@ -85,7 +85,7 @@ def test_a_file_link_waiting_in_the_outbox_is_named_as_such_in_every_language(
     stored = files.store.put_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     files.link("partners", record.id, "logo", stored, "image/png", filename="logo.png")
     page = window.sync_page
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view() == "sync"
     page.refresh_outbox()
     kinds = {row.kind for row in page.outbox.rows}

@@ -96,7 +96,7 @@ def test_no_text_of_the_main_views_names_a_command_or_a_developer_term_in_french
 ) -> None:
     """The window is brought to where such words used to appear: a sync that left a conflict (its
     summary, its history row), a refused change in the outbox, a practice whose partner was typed
-    but not picked. Then, in French, every view is opened with its shortcut (Ctrl+1 to Ctrl+5),
+    but not picked. Then, in French, every view is opened with its shortcut (Ctrl+1 to Ctrl+6),
     each Sync tab in turn, and About is opened: no label, button, tooltip, table cell, list item,
     navigation item or message box says "relay-app …" or "UUID"."""
     window = enrolled_window
@@ -125,7 +125,7 @@ def test_no_text_of_the_main_views_names_a_command_or_a_developer_term_in_french
     set_language("fr")
     try:
         texts: list[tuple[str, str]] = []
-        for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_5, Qt.Key.Key_4):
+        for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_6, Qt.Key.Key_5):
             qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
             texts.extend(_window_texts(window))
         tabs = window.sync_page.tabs

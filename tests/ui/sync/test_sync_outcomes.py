@@ -106,7 +106,7 @@ def test_waiting_conflicts_show_outside_the_sync_page_and_follow_each_decision(
     window, page = enrolled_window, enrolled_window.sync_page
     _clash(window, services, qtbot, make_relay)
     status = window.status_panel
-    sync_item = window.navigation.item(3)
+    sync_item = window.navigation.item(4)
 
     window.show_view("partners")
     assert status.conflicts.isVisible() and status.conflicts.text() == "1 conflict waits"
