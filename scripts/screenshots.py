@@ -124,6 +124,42 @@ def sample_map_partners(services: Services) -> None:
         ))
 
 
+# Made-up practices with soil carbon results, in a few agro-pedo-climatic areas.
+MAP_PRACTICES = (
+    ("Parcs à Faidherbia albida", "SN", 14.3, -16.4,
+     "tropical_dry", "AR", "cropland", "agroforestry", 48, 53.5, 10),
+    ("Zaï et demi-lunes", "BF", 13.1, -1.9,
+     "tropical_dry", "LX", "cropland", "integrated_soil_fertility", 21, 24.2, 8),
+    ("Mise en défens des parcours", "ML", 14.5, -4.2,
+     "tropical_dry", "AR", "grazing_land", "area_closure", 18, 19.1, 6),
+    ("Cultures de couverture en vigne", "FR", 43.6, 3.9,
+     "warm_temperate_dry", "CM", "cropland", "improved_ground_cover", 42, 44.1, 6),
+    ("Semis direct sous couvert", "FR", 48.1, -1.7,
+     "cool_temperate_moist", "LV", "cropland", "minimal_soil_disturbance", 55, 56.6, 8),
+    ("Pâturage tournant dynamique", "AR", -33.0, -60.7,
+     "warm_temperate_moist", "PH", "grazing_land", "rotational_grazing", 61, 64.8, 7),
+    ("Sistemas silvopastoriles", "MX", 17.1, -96.7,
+     "tropical_moist", "LV", "grazing_land", "agroforestry", 38, 42.5, 9),
+    ("Agroforesterie café-ombrage", "ET", 7.7, 36.8,
+     "tropical_montane", "NT", "cropland", "agroforestry", 70, 76.3, 12),
+    ("Conservation agriculture", "KE", -0.5, 35.3,
+     "tropical_moist", "FR", "cropland", "minimal_soil_disturbance", 33, 34.2, 5),
+    ("Rice straw incorporation", "VN", 10.1, 105.6,
+     "tropical_wet", "FL", "cropland", "integrated_soil_fertility", 29, 30.1, 6),
+)
+
+
+def sample_map_practices(services: Services) -> None:
+    practices = services.records("practices")
+    for title, country, latitude, longitude, climate, soil, land_use, category, before, after, years \
+            in MAP_PRACTICES:
+        practices.create(factories.practice(
+            title=title, country=country, latitude=latitude, longitude=longitude, climate_zone=climate,
+            soil_group=soil, land_use=land_use, category=category, soc_before_t_ha=before,
+            soc_after_t_ha=after, soc_years=years, start_year=2026 - years,
+        ))
+
+
 def sample_photos(services: Services, folder: Path) -> None:
     """Three made-up field photos (sky over soil, in gradients) for the first practice."""
     practice = services.records("practices").list(limit=1)[0]
@@ -208,6 +244,7 @@ def main() -> None:
     ):
         sample_data(services)
         sample_map_partners(services)
+        sample_map_practices(services)
         sample_photos(services, Path(data_dir))
         take_backup(services.database.path, "manual")  # one to list in Settings
         window = MainWindow(services)
@@ -273,6 +310,10 @@ def main() -> None:
         window.show_view("map")
         settle(app, 1.5)  # the map's content is read on the database thread
         save(window.grab(), out / "map.png")
+        window.map_page.tabs.setCurrentIndex(1)  # practices by agro-pedo-climatic area
+        settle(app, 0.5)
+        save(window.grab(), out / "practices-by-area.png")
+        window.map_page.tabs.setCurrentIndex(0)
         # Last: once shown, the check-in desk may widen the window (its minimum width).
         window.show_view("forums")
         window.forums_page.setCurrentWidget(window.forums_page.desk)
@@ -288,9 +329,11 @@ def dialogs(app: QApplication, window: QMainWindow, services: Services, out: Pat
     """The welcome, the shortcuts sheet and About, each grabbed alone at its own size."""
     from relay_app.ui.about import AboutDialog
     from relay_app.ui.help import ShortcutsSheet
+    from relay_app.ui.unlock import UnlockDialog
     from relay_app.ui.welcome import WelcomeDialog
 
     shown: list[tuple[str, QDialog]] = [
+        ("unlock", UnlockDialog(resolve_paths(services.database.path.parent), window)),
         ("welcome", WelcomeDialog(window)),
         ("shortcuts", ShortcutsSheet(window)),
         ("about", AboutDialog(services, window)),
