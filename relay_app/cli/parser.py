@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from relay_app import __version__
-from relay_app.cli import backups, codes, desk, desk_documents, records, status, sync, transfer
+from relay_app.cli import backups, codes, desk, desk_documents, imports, records, status, sync, transfer
 from relay_app.i18n import SUPPORTED_LANGUAGES, _
 from relay_app.transfer import FileFormat
 
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The forum desk: check-ins and counts (desk), then badges, lists and merges, which join the
     # same `desk` command.
     desk_documents.register(desk.register(commands, _parser, _json_flag), _parser, _json_flag)
+    imports.register(commands, _parser, _json_flag)
     return parser
 
 
@@ -162,13 +163,13 @@ def _records_commands(commands: Subcommands) -> None:
     importing = _parser(
         actions,
         "import",
-        _("import a CSV, XLSX or JSON file: every row or none; errors are listed row by row"),
+        _("import a CSV, XLSX, ODS or JSON file: every row or none; errors are listed row by row"),
     )
     _kind(importing)
     importing.add_argument("file", metavar="FILE")
     importing.add_argument("--dry-run", action="store_true", help=_("only check the rows; write nothing"))
     _json_flag(importing)
-    importing.set_defaults(handler=transfer.import_file)
+    imports.add_import_options(importing)
 
     export = _parser(actions, "export", _("export every record to a file"))
     _kind(export)

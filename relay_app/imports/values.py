@@ -1,0 +1,72 @@
+"""Spreadsheet values as people write them, turned into what the one validator takes.
+
+Code-list cells may hold the code ("SN", "research_education") or its label in English, French or
+Spanish ("Senegal", "Sénégal", "Recherche et formation"), in any case and with or without accents;
+labels are replaced by their code here and everything else (numbers with a decimal comma, yes/no
+words, dates, the region derived from the country) is left to ``Form.validate``, so a file and the
+editor accept exactly the same values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from babel import Locale
+
+from relay_app import codelists
+from relay_app.forms import Form
+from relay_app.forms.fields import FieldType
+from relay_app.i18n import SUPPORTED_LANGUAGES, gettext_in
+from relay_app.imports.folding import fold
+
+CLDR_LISTS = {"countries": "territories", "languages": "languages"}
+
+
+@cache
+def label_index(name: str) -> Mapping[str, str]:
+    """Folded code or label (en, fr, es) -> code, for the code list ``name``."""
+    codes = codelists.get(name)
+    index: dict[str, str] = {}
+    for entry in codes:
+        index.setdefault(fold(entry.code), entry.code)
+    cldr = CLDR_LISTS.get(name)
+    for language in SUPPORTED_LANGUAGES:
+        names = getattr(Locale.parse(language), cldr) if cldr else None
+        for entry in codes:
+            label = names.get(entry.code, entry.label) if names is not None else gettext_in(
+                language, entry.label
+            )
+            index.setdefault(fold(label), entry.code)
+    return index
+
+
+class ValueReader:
+    """Replaces code-list labels by codes in the rows of one form; blanks stay blank."""
+
+    def __init__(self, form: Form) -> None:
+        self._choices = {
+            field.name: (label_index(field.codelist), field.type is FieldType.MULTI_CHOICE)
+            for field in form.fields
+            if field.codelist is not None
+        }
+        self._cache: dict[tuple[str, str], Any] = {}  # the same country is written 10,000 times
+
+    def read(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        prepared = dict(values)
+        for name, (index, many) in self._choices.items():
+            raw = prepared.get(name)
+            if isinstance(raw, str) and raw.strip():
+                key = (name, raw)
+                found = self._cache.get(key)
+                if found is None:
+                    found = self._cache[key] = self._codes(index, raw, many)
+                prepared[name] = found
+        return prepared
+
+    @staticmethod
+    def _codes(index: Mapping[str, str], raw: str, many: bool) -> Any:
+        if not many:
+            return index.get(fold(raw), raw)
+        return [index.get(fold(item), item) for item in raw.split(";") if item.strip()]
