@@ -115,13 +115,12 @@ def undo_batch(database: Database, records: RecordService, batch_id: str) -> Und
         raise ValueError(f"batch {batch_id} is of {batch.kind}, not {records.kind}")
     model = RECORD_MODELS[batch.kind]
     with database.read() as session:
-        versions = dict(
-            session.execute(
-                select(ImportBatchRecord.record_id, ImportBatchRecord.version).where(
-                    ImportBatchRecord.batch_id == batch_id
-                )
-            ).tuples()
+        listed = session.execute(
+            select(ImportBatchRecord.record_id, ImportBatchRecord.version).where(
+                ImportBatchRecord.batch_id == batch_id
+            )
         )
+        versions = {record_id: version for record_id, version in listed}
         ids = list(versions)
         live: dict[str, Any] = {}
         for start in range(0, len(ids), CHUNK):

@@ -22,7 +22,8 @@ from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS
 
 NAME_SCORE = 90  # token-sorted similarity of folded names that suggests one record
-MAX_FUZZY_CANDIDATES = 20_000  # beyond that a close-name search per row costs more than it finds
+MAX_FUZZY_CANDIDATES = 20_000
+_NUMBERS = re.compile(r"\d+")  # beyond that a close-name search per row costs more than it finds
 
 # What names a record and how it can be reached, per kind.
 NAME_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -165,10 +166,12 @@ def find_duplicates(
         candidates = existing.names_in.get(country, [])
         if not candidates or len(candidates) > MAX_FUZZY_CANDIDATES:
             continue
-        best = process.extractOne(
-            name, choices[country], scorer=fuzz.token_sort_ratio,
-            score_cutoff=NAME_SCORE,
+        close = process.extract(
+            name, choices[country], scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SCORE, limit=5
         )
+        # "Forum 2025" and "Forum 2026", "Partner 15" and "Partner 105": numbers tell records apart.
+        numbers = _NUMBERS.findall(name)
+        best = next((c for c in close if _NUMBERS.findall(c[0]) == numbers), None)
         if best is not None:
             found(number, candidates[best[2]][1], "similar_name", int(best[1]))
     return matches

@@ -121,10 +121,10 @@ def suggest(kind: str, header: str) -> tuple[str, ...]:
 
     aliases = _aliases(kind)
     found: list[str] = []
-    for _alias, _score, key in process.extract(
+    for alias, _score, _index in process.extract(
         squeeze(header), list(aliases), scorer=fuzz.WRatio, score_cutoff=SUGGESTION_SCORE, limit=12
     ):
-        field = aliases[key][0]
+        field = aliases[alias][0]
         if field not in found:
             found.append(field)
     return tuple(found[:SUGGESTIONS])
