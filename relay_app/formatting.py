@@ -183,6 +183,7 @@ _MARKS = (",", ".")
 _DIGITS = re.compile(r"[0-9]*", re.ASCII)
 _GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:G[0-9]{3})+", re.ASCII)  # G stands for the mark used
 _EXPONENT = re.compile(r"[eE][+-]?[0-9]+$", re.ASCII)
+_SIMPLE_NUMBER = re.compile(r"(-?)([0-9]+)(?:[.,]([0-9]+))?", re.ASCII)
 
 
 def read_number(text: str, *, whole: bool = False) -> Decimal:
@@ -197,6 +198,12 @@ def read_number(text: str, *, whole: bool = False) -> Decimal:
     numbers) is read unless ``whole``. Anything else raises ValueError; blank raises too.
     """
     cleaned = text.strip()
+    simple = _SIMPLE_NUMBER.fullmatch(cleaned)
+    if simple is not None and len(simple.group(3) or "") != 3:
+        # "14,5", "-17.44", "2015": the common case, read without the rules below (which give
+        # the same answer); three fraction digits may be a thousands group and take the long way.
+        sign, integer, fraction = simple.group(1), simple.group(2), simple.group(3)
+        return Decimal(f"{sign}{integer}.{fraction or '0'}")
     for sign in _MINUS_SIGNS:
         cleaned = cleaned.replace(sign, "-")
     for space in _TYPED_SPACES:

@@ -29,7 +29,7 @@ from relay_app.imports.duplicates import DuplicateMatch, find_duplicates
 from relay_app.imports.mapping import ID_COLUMN, ColumnMapping, match_columns, read_mapping_file
 from relay_app.imports.memory import remember, remembered
 from relay_app.imports.reading import Sheet, read_sheet
-from relay_app.imports.values import ValueReader
+from relay_app.imports.values import RememberedCoercion, ValueReader
 from relay_app.services.importing import RowError
 from relay_app.services.outbox import reserve_seqs
 from relay_app.services.records import CHUNK, RecordService, is_uuid
@@ -38,6 +38,7 @@ from relay_app.transfer import FileFormat, write_table
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 500
+REPEATED_SHARE = 4  # a column with at most a quarter as many distinct values as rows repeats
 
 
 class Duplicates(StrEnum):
@@ -153,6 +154,7 @@ def check(
     mapping = mapping or opened.mapping
     used = mapping.used()
     reader = ValueReader(service.form)
+    coerce = RememberedCoercion(service.form, also=_repeating_columns(opened.sheet, used))
     validate = service.form.validate
     rows: list[CheckedRow] = []
     total = len(opened.sheet.rows)
@@ -162,7 +164,7 @@ def check(
             progress(index, total)
         values = reader.read({name: source.values.get(header) for header, name in used})
         requested = values.pop(ID_COLUMN, None)
-        result = validate(values)
+        result = validate(values, coerce=coerce)
         errors = [RowError(source.number, e.field, e.code, e.message) for e in result.errors]
         requested_text = str(requested).strip() if requested not in (None, "") else ""
         if requested_text and not is_uuid(requested_text):
@@ -184,6 +186,15 @@ def check(
         service.database, service.kind, [(row.number, row.cleaned) for row in rows if row.cleaned]
     )
     return Preview(opened, mapping, rows, duplicates)
+
+
+def _repeating_columns(sheet: Sheet, used: Sequence[tuple[str, str]]) -> list[str]:
+    """The fields whose column holds mostly repeated values (a city, a status): worth remembering."""
+    rows = sheet.rows
+    return [
+        name for header, name in used
+        if len({row.values.get(header) for row in rows}) * REPEATED_SHARE < len(rows)
+    ]
 
 
 def default_decision(match: DuplicateMatch) -> Duplicates:

@@ -9,14 +9,16 @@ editor accept exactly the same values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from babel import Locale
 
 from relay_app import codelists
-from relay_app.forms import Form
+from relay_app.forms import Field, Form
+from relay_app.forms.coercion import coerce_value
+from relay_app.forms.errors import Invalid
 from relay_app.forms.fields import FieldType
 from relay_app.i18n import SUPPORTED_LANGUAGES, gettext_in
 from relay_app.imports.folding import fold
@@ -70,3 +72,42 @@ class ValueReader:
         if not many:
             return index.get(fold(raw), raw)
         return [index.get(fold(item), item) for item in raw.split(";") if item.strip()]
+
+
+# Types whose cells repeat across a file (codes, yes/no, a forum's id, dates), worth remembering.
+REPEATING = frozenset(
+    {FieldType.CHOICE, FieldType.MULTI_CHOICE, FieldType.BOOLEAN, FieldType.DATE, FieldType.REFERENCE}
+)
+
+
+class RememberedCoercion:
+    """``coerce_value`` that answers a repeated cell of a repeating type from memory.
+
+    The answer (or the ``Invalid`` raised) depends only on the field and the text, within one
+    check in one language, so it is the same as asking again; lists are copied for each row.
+    """
+
+    def __init__(self, form: Form, also: Iterable[str] = ()) -> None:
+        """``also``: more fields to remember, such as the columns found to repeat in a file."""
+        wanted = set(also)
+        self._memo: dict[str, dict[str, Any]] = {
+            field.name: {} for field in form.fields if field.type in REPEATING or field.name in wanted
+        }
+
+    def __call__(self, field: Field, raw: Any) -> Any:
+        memo = self._memo.get(field.name)
+        if memo is None or not isinstance(raw, str):
+            return coerce_value(field, raw)
+        answer = memo.get(raw, _UNSEEN)
+        if answer is _UNSEEN:
+            try:
+                answer = coerce_value(field, raw)
+            except Invalid as problem:
+                answer = problem
+            memo[raw] = answer
+        if isinstance(answer, Invalid):
+            raise answer.with_traceback(None)
+        return list(answer) if isinstance(answer, list) else answer
+
+
+_UNSEEN = object()
