@@ -38,6 +38,7 @@ from relay_app.transfer import FileFormat, write_table
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 500
+BULK = 2000  # records per bulk INSERT: progress (and Cancel) between them
 REPEATED_SHARE = 4  # a column with at most a quarter as many distinct values as rows repeats
 
 
@@ -159,6 +160,7 @@ def check(
     rows: list[CheckedRow] = []
     total = len(opened.sheet.rows)
     id_message = _("The id must be one written by Relay, or left empty.")
+    first_row_of: dict[str, int] = {}
     for index, source in enumerate(opened.sheet.rows):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress(index, total)
@@ -169,6 +171,13 @@ def check(
         requested_text = str(requested).strip() if requested not in (None, "") else ""
         if requested_text and not is_uuid(requested_text):
             errors.insert(0, RowError(source.number, ID_COLUMN, "invalid_reference", id_message))
+        elif requested_text in first_row_of:
+            message = _("This id is on row {row} too; a record is imported once.").format(
+                row=first_row_of[requested_text]
+            )
+            errors.insert(0, RowError(source.number, ID_COLUMN, "duplicate_id", message))
+        elif requested_text:
+            first_row_of[requested_text] = source.number
         cleaned = None
         if not errors:
             cleaned = result.cleaned
@@ -193,8 +202,12 @@ def _repeating_columns(sheet: Sheet, used: Sequence[tuple[str, str]]) -> list[st
     rows = sheet.rows
     return [
         name for header, name in used
-        if len({row.values.get(header) for row in rows}) * REPEATED_SHARE < len(rows)
+        if len({_hashable(row.values.get(header)) for row in rows}) * REPEATED_SHARE < len(rows)
     ]
+
+
+def _hashable(value: Any) -> Any:
+    return repr(value) if isinstance(value, list | dict) else value
 
 
 def default_decision(match: DuplicateMatch) -> Duplicates:
@@ -261,6 +274,8 @@ def _write_plan(
             found = session.scalars(select(model).where(model.id.in_(chunk)))
             existing.update((row.id, row) for row in found)
         seqs = iter(reserve_seqs(session, len(plan)))
+        new: list[tuple[dict[str, Any], str | None]] = []
+        new_seqs: list[int] = []
         for done, (row, decision, match) in enumerate(plan):
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, len(plan))
@@ -277,10 +292,15 @@ def _write_plan(
                 continue
             if decision is Duplicates.CREATE and match is not None and match.reason == "id":
                 requested = None  # the id is taken: the copy gets its own
-            inserted = service.insert(session, cleaned, requested_id=requested, seq=next(seqs))
-            created.append((inserted.id, inserted.updated_at))
-            outcome.created += 1
+            new.append((cleaned, requested))
+            new_seqs.append(next(seqs))
         session.flush()
+        for start in range(0, len(new), BULK):
+            if progress is not None:
+                progress(len(plan) - len(new) + start, len(plan))
+            chunk = slice(start, start + BULK)
+            created.extend(service.insert_many(session, new[chunk], new_seqs[chunk]))
+        outcome.created = len(created)
         outcome.batch_id = record_batch(
             session, service.kind, preview.file.path.name, created, outcome.updated
         )

@@ -231,3 +231,36 @@ def test_an_undo_is_refused_when_a_record_was_edited_since(
     with pytest.raises(UndoRefused, match="Nouveau venu"):
         undo_batch(services.database, imported, batch.id)
     assert imported.count() == 3
+
+
+def test_imported_records_sync_and_are_searchable_like_typed_ones(
+    services: Services, partners: RecordService, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from relay_app.store.models import PendingChange
+
+    write(partners, check(partners, open_import(partners, _thousand(tmp_path / "p.csv"))), valid_only=True)
+    with services.database.read() as session:
+        entries = session.scalars(select(PendingChange)).all()
+    assert len(entries) == 997 and {entry.op for entry in entries} == {"upsert"}
+    assert len({entry.seq for entry in entries}) == 997
+    assert "country" in entries[0].fields and "region" in entries[0].fields
+    [found] = partners.list(search="Partenaire 42")[:1]
+    assert found.values["name"] == "Partenaire 42" and found.dirty_fields
+
+
+def test_an_id_given_twice_in_a_file_is_an_error_on_its_second_row(
+    partners: RecordService, tmp_path: Path
+) -> None:
+    same = "7d1c1a38-3a55-4d4c-9d38-8a2e4f0f3b11"
+    path = write_csv(
+        tmp_path / "ids.csv",
+        [["id", "name", "kind", "college", "country"],
+         [same, "Un", "member", "research_education", "FR"],
+         [same, "Deux", "member", "research_education", "FR"]],
+    )
+    preview = check(partners, open_import(partners, path))
+    assert [(e.row, e.field, e.code) for e in preview.errors] == [(3, "id", "duplicate_id")]
+    assert write(partners, preview, valid_only=True).created == 1
+    assert partners.get(same).values["name"] == "Un"
