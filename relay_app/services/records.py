@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from relay_app.forms import KINDS, FieldError, Form, form_for
 from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
-from relay_app.services.outbox import device_identity, record_change
+from relay_app.services.outbox import device_identity, record_change, reserve_seqs
 from relay_app.services.record_files import ROLES_BY_KIND, remove_links_of, restore_links_of
 from relay_app.services.waiting_list import NoRules, WriteRules, rules_for
 from relay_app.store.database import Database
@@ -229,16 +230,23 @@ class RecordService:
             rows = self._rows(session, wanted, include_deleted=False)
             before = tuple(self.view(rows[record_id]) for record_id in wanted)
             now = utc_now()
-            for record_id in wanted:
-                row = rows[record_id]
-                values_before = self._values(row)
-                row.deleted = True
-                row.deleted_at = now
-                row.updated_at = now
-                record_change(session, self.kind, row.id, "delete")
-                if self.kind in FILE_OWNERS:
-                    remove_links_of(session, self.kind, row.id, now)
-                self._rules.after_write(session, row, values_before)
+            # One counter update for all: each one alone re-scans every object the session holds.
+            seqs = iter(reserve_seqs(session, len(wanted)))
+            # Without rules across records, no query below reads what the loop changed: the
+            # changes are flushed together at the end, not once per query (an undone 50,000-row
+            # import). The waiting list counts the registrations just deleted, so it flushes.
+            batched = session.no_autoflush if type(self._rules) is NoRules else nullcontext()
+            with batched:
+                for record_id in wanted:
+                    row = rows[record_id]
+                    values_before = self._values(row)
+                    row.deleted = True
+                    row.deleted_at = now
+                    row.updated_at = now
+                    record_change(session, self.kind, row.id, "delete", seq=next(seqs))
+                    if self.kind in FILE_OWNERS:
+                        remove_links_of(session, self.kind, row.id, now)
+                    self._rules.after_write(session, row, values_before)
         return DeletedRecords(self.kind, before)
 
     def restore(self, record_id: str) -> RecordView:
