@@ -124,6 +124,25 @@ def _load(database: Database, kind: str) -> _Existing:
     return found
 
 
+def names_of(database: Database, kind: str) -> dict[str, str]:
+    """Folded name -> id of the live records of ``kind`` whose name is theirs alone: a file may name
+    a forum or a partner instead of giving its id. (Folded with word order kept, like labels.)"""
+    from relay_app.imports.folding import fold as fold_label
+
+    model = RECORD_MODELS[kind]
+    columns = [model.id, *(getattr(model, n) for n in NAME_FIELDS[kind])]
+    found: dict[str, str] = {}
+    taken_twice: set[str] = set()
+    with database.read() as session:
+        for row in session.execute(select(*columns).where(model.deleted.is_(False))):
+            values = dict(row._mapping)
+            name = fold_label(" ".join(str(values.get(n) or "") for n in NAME_FIELDS[kind]))
+            if name in found:
+                taken_twice.add(name)
+            found[name] = values["id"]
+    return {name: record_id for name, record_id in found.items() if name and name not in taken_twice}
+
+
 def find_duplicates(
     database: Database, kind: str, rows: Sequence[tuple[int, Mapping[str, Any]]]
 ) -> dict[int, DuplicateMatch]:

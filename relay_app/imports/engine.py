@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from relay_app.i18n import _
 from relay_app.imports.batches import record_batch
-from relay_app.imports.duplicates import DuplicateMatch, find_duplicates
+from relay_app.imports.duplicates import NAME_FIELDS, DuplicateMatch, find_duplicates, names_of
 from relay_app.imports.mapping import ID_COLUMN, ColumnMapping, match_columns, read_mapping_file
 from relay_app.imports.memory import remember, remembered
 from relay_app.imports.reading import Sheet, read_sheet
@@ -154,7 +154,12 @@ def check(
     """Validate every row of the file under ``mapping`` and find the duplicates of the valid ones."""
     mapping = mapping or opened.mapping
     used = mapping.used()
-    reader = ValueReader(service.form)
+    references = {
+        name: names_of(service.database, service.form.field(name).reference or "")
+        for _header, name in used
+        if name != ID_COLUMN and service.form.field(name).reference in NAME_FIELDS
+    }
+    reader = ValueReader(service.form, references)
     coerce = RememberedCoercion(service.form, also=_repeating_columns(opened.sheet, used))
     validate = service.form.validate
     rows: list[CheckedRow] = []

@@ -45,14 +45,17 @@ def label_index(name: str) -> Mapping[str, str]:
 
 
 class ValueReader:
-    """Replaces code-list labels by codes in the rows of one form; blanks stay blank."""
+    """Replaces code-list labels by codes in the rows of one form, and the names of referenced
+    records by their ids (``references``: field -> folded name -> id); blanks stay blank."""
 
-    def __init__(self, form: Form) -> None:
-        self._choices = {
+    def __init__(self, form: Form, references: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        self._choices: dict[str, tuple[Mapping[str, str], bool]] = {
             field.name: (label_index(field.codelist), field.type is FieldType.MULTI_CHOICE)
             for field in form.fields
             if field.codelist is not None
         }
+        for name, names in (references or {}).items():
+            self._choices[name] = (names, False)
         self._cache: dict[tuple[str, str], Any] = {}  # the same country is written 10,000 times
 
     def read(self, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -264,3 +264,29 @@ def test_an_id_given_twice_in_a_file_is_an_error_on_its_second_row(
     assert [(e.row, e.field, e.code) for e in preview.errors] == [(3, "id", "duplicate_id")]
     assert write(partners, preview, valid_only=True).created == 1
     assert partners.get(same).values["name"] == "Un"
+
+
+def test_a_participant_list_names_its_forum_and_answers_in_french(
+    services: Services, tmp_path: Path
+) -> None:
+    from tests import factories
+
+    forums, registrations = services.records("forums"), services.records("registrations")
+    forum = forums.create(factories.forum(name="Forum régional Afrique de l'Ouest"))
+    path = write_xlsx(
+        tmp_path / "participants.xlsx",
+        [["Forum", "Prénom", "Nom", "Pays", "Courriel", "Rôle", "Besoin d’une aide au voyage",
+          "Consentement au traitement des données personnelles"],
+         ["Forum regional Afrique de l'Ouest", "Awa", "Ndiaye", "Sénégal", "awa@example.org",
+          "Agriculteur", "oui", "Oui"],
+         ["Forum régional Afrique de l'Ouest", "Émile", "Durand", "France", "", "Chercheur", "non", "non"],
+         ["Forum du Sahel", "Ines", "Diallo", "Mali", "", "Chercheur", "", "oui"]],
+    )
+    preview = check(registrations, open_import(registrations, path))
+    assert [(e.row, e.field, e.code) for e in preview.errors] == [
+        (3, "consent", "must_be_true"), (4, "forum_id", "invalid_reference")
+    ]
+    write(registrations, preview, valid_only=True)
+    [awa] = registrations.list()
+    assert (awa.values["forum_id"], awa.values["country"], awa.values["role"]) == (forum.id, "SN", "farmer")
+    assert (awa.values["travel_support"], awa.values["consent"]) == (True, True)
