@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
 from relay_app.i18n import _, ngettext
@@ -36,7 +38,10 @@ def outcome_text(outcome: ImportOutcome) -> str:
 
 
 class ResultPage(QWizardPage):
-    def __init__(self, state: ImportState, on_changed, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, state: ImportState, on_changed: Callable[[str], None], parent: QWidget | None = None
+    ) -> None:
+        """``on_changed(kind)`` tells the window's lists that records of ``kind`` changed."""
         super().__init__(parent)
         self.state = state
         self._on_changed = on_changed

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from relay_app.imports import Duplicates, ImportFile, ImportOutcome, Preview
 from relay_app.imports.mapping import ColumnMapping
 from relay_app.services import Services
+from relay_app.services.records import RecordService
 
 
 @dataclass
@@ -21,5 +22,5 @@ class ImportState:
     outcome: ImportOutcome | None = None
 
     @property
-    def records(self):  # type: ignore[no-untyped-def]
+    def records(self) -> RecordService:
         return self.services.records(self.kind)
