@@ -58,8 +58,8 @@ class ValueReader:
             self._choices[name] = (names, False)
         self._cache: dict[tuple[str, str], Any] = {}  # the same country is written 10,000 times
 
-    def read(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        prepared = dict(values)
+    def read(self, prepared: dict[str, Any]) -> dict[str, Any]:
+        """``prepared`` (a row's values by field) with labels and names replaced, in place."""
         for name, (index, many) in self._choices.items():
             raw = prepared.get(name)
             if isinstance(raw, str) and raw.strip():

@@ -63,6 +63,8 @@ def test_a_french_file_with_a_bad_row_imports_its_valid_rows_and_is_undone(
 
     mapping = wizard.mapping_page
     assert "Ignored: “Raison sociale”, “Notes”" in mapping.summary.text()
+    notes = HEADERS.index("Notes")
+    assert mapping.table.item(notes, 3).text().startswith("no match: ignored")
     combo = mapping.combos["Raison sociale"]
     combo.setFocus()
     qtbot.keyClicks(combo, "Name")  # the keyboard search of a combo box

@@ -90,7 +90,10 @@ class MappingPage(QWizardPage):
             self.combos[column.header] = combo
             example = first.get(column.header)
             self.table.setItem(row, EXAMPLE, _item("" if example is None else str(example)))
-            self.table.setItem(row, HOW_COLUMN, _item(_(HOW[column.how])))
+            how = _(HOW[column.how])
+            if column.field is None and column.suggestions:
+                how = _("{how} (closest: {fields})").format(how=how, fields=", ".join(column.suggestions))
+            self.table.setItem(row, HOW_COLUMN, _item(how))
         self._show_summary()
 
     def mapping(self) -> ColumnMapping:
