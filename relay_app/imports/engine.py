@@ -15,7 +15,9 @@ Progress callbacks report ``(done, total)``; raising from one cancels, and nothi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -40,6 +42,7 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 500
 BULK = 2000  # records per bulk INSERT: progress (and Cancel) between them
 REPEATED_SHARE = 4  # a column with at most a quarter as many distinct values as rows repeats
+REPEAT_SAMPLE = 2000
 
 
 class Duplicates(StrEnum):
@@ -132,12 +135,26 @@ class ImportOutcome:
         }
 
 
+@contextmanager
+def without_gc_pauses() -> Iterator[None]:
+    """The cyclic garbage collector off while a whole file is turned into rows: it would scan the
+    growing heap of (acyclic) row dicts again and again, a fifth of a 50,000-row check."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def open_import(
     service: RecordService, path: str | Path, *, mapping_file: str | Path | None = None
 ) -> ImportFile:
     """Read ``path`` and propose how its columns fill the fields of ``service.kind``."""
     source = Path(path)
-    sheet = read_sheet(source)
+    with without_gc_pauses():
+        sheet = read_sheet(source)
     given = read_mapping_file(mapping_file, service.kind) if mapping_file is not None else None
     memory = remembered(service.database, service.kind, sheet.headers)
     mapping = match_columns(service.kind, sheet.headers, given=given, remembered=memory)
@@ -152,7 +169,13 @@ def check(
     progress: Progress | None = None,
 ) -> Preview:
     """Validate every row of the file under ``mapping`` and find the duplicates of the valid ones."""
-    mapping = mapping or opened.mapping
+    with without_gc_pauses():
+        return _check(service, opened, mapping or opened.mapping, progress)
+
+
+def _check(
+    service: RecordService, opened: ImportFile, mapping: ColumnMapping, progress: Progress | None
+) -> Preview:
     used = mapping.used()
     references = {
         name: names_of(service.database, service.form.field(name).reference or "")
@@ -203,16 +226,17 @@ def check(
 
 
 def _repeating_columns(sheet: Sheet, used: Sequence[tuple[str, str]]) -> list[str]:
-    """The fields whose column holds mostly repeated values (a city, a status): worth remembering."""
-    rows = sheet.rows
-    return [
-        name for header, name in used
-        if len({_hashable(row.values.get(header)) for row in rows}) * REPEATED_SHARE < len(rows)
-    ]
-
-
-def _hashable(value: Any) -> Any:
-    return repr(value) if isinstance(value, list | dict) else value
+    """The fields whose column holds mostly repeated values (a city, a status), judged on the first
+    rows: worth remembering. Lists (JSON files) are never remembered."""
+    sample = sheet.rows[:REPEAT_SAMPLE]
+    found = []
+    for header, name in used:
+        cells = [row.values.get(header) for row in sample]
+        if any(isinstance(cell, list | dict) for cell in cells):
+            continue
+        if len(set(cells)) * REPEATED_SHARE < len(cells):
+            found.append(name)
+    return found
 
 
 def default_decision(match: DuplicateMatch) -> Duplicates:

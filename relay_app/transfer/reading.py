@@ -94,7 +94,7 @@ def _blank_to_none(value: Any) -> Any:
 # --- tables (CSV and XLSX share the header and row rules) -------------------------------
 
 
-def _header(path: Path, cells: Sequence[Any]) -> list[str]:
+def header_names(path: Path, cells: Sequence[Any]) -> list[str]:
     names = ["" if cell is None else str(cell).strip() for cell in cells]
     while names and not names[-1]:  # spreadsheets often carry empty trailing columns
         names.pop()
@@ -125,7 +125,7 @@ def table_rows(path: Path, records: Iterable[Sequence[Any]]) -> list[SourceRow]:
         if all(_is_blank(cell) for cell in cells):
             continue
         if header is None:
-            header = _header(path, cells)
+            header = header_names(path, cells)
             continue
         for column in range(len(header), len(cells)):
             if not _is_blank(cells[column]):
