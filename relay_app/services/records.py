@@ -7,20 +7,24 @@ one transaction: a record is never saved without the change that will sync it, n
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from relay_app.forms import KINDS, FieldError, Form, form_for
 from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change, reserve_seqs
-from relay_app.services.record_files import ROLES_BY_KIND, remove_links_of, restore_links_of
+from relay_app.services.record_files import (
+    ROLES_BY_KIND,
+    remove_links_of,
+    remove_links_of_many,
+    restore_links_of,
+)
 from relay_app.services.waiting_list import NoRules, WriteRules, rules_for
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, PendingChange, SyncedRecord
@@ -232,22 +236,62 @@ class RecordService:
             now = utc_now()
             # One counter update for all: each one alone re-scans every object the session holds.
             seqs = iter(reserve_seqs(session, len(wanted)))
-            # Without rules across records, no query below reads what the loop changed: the
-            # changes are flushed together at the end, not once per query (an undone 50,000-row
-            # import). The waiting list counts the registrations just deleted, so it flushes.
-            batched = session.no_autoflush if type(self._rules) is NoRules else nullcontext()
-            with batched:
-                for record_id in wanted:
-                    row = rows[record_id]
-                    values_before = self._values(row)
-                    row.deleted = True
-                    row.deleted_at = now
-                    row.updated_at = now
-                    record_change(session, self.kind, row.id, "delete", seq=next(seqs))
-                    if self.kind in FILE_OWNERS:
-                        remove_links_of(session, self.kind, row.id, now)
-                    self._rules.after_write(session, row, values_before)
+            if type(self._rules) is NoRules:
+                self._tombstone_in_bulk(session, wanted, now, seqs)
+                return DeletedRecords(self.kind, before)
+            for record_id in wanted:
+                row = rows[record_id]
+                values_before = self._values(row)
+                row.deleted = True
+                row.deleted_at = now
+                row.updated_at = now
+                record_change(session, self.kind, row.id, "delete", seq=next(seqs))
+                if self.kind in FILE_OWNERS:
+                    remove_links_of(session, self.kind, row.id, now)
+                self._rules.after_write(session, row, values_before)
         return DeletedRecords(self.kind, before)
+
+    def _tombstone_in_bulk(
+        self, session: Session, record_ids: Sequence[str], now: datetime, seqs: Iterator[int]
+    ) -> None:
+        """What the loop of ``delete_many`` does, a chunk of records per statement, for kinds whose
+        deletes touch no other record (an undone 50,000-row import: seconds, not a minute).
+
+        The outbox entries coalesce as ``record_change`` does: an entry waiting for a record
+        becomes its delete with a fresh number; a record without one gets a new delete entry.
+        """
+        model = self.model
+        for start in range(0, len(record_ids), CHUNK):
+            chunk = list(record_ids[start : start + CHUNK])
+            session.execute(
+                update(model)
+                .where(model.id.in_(chunk))
+                .values(deleted=True, deleted_at=now, updated_at=now)
+                .execution_options(synchronize_session="fetch")
+            )
+            waiting = {
+                entry.record_id: entry
+                for entry in session.scalars(
+                    select(PendingChange).where(
+                        PendingChange.kind == self.kind, PendingChange.record_id.in_(chunk)
+                    )
+                )
+            }
+            fresh = []
+            for record_id in chunk:
+                seq = next(seqs)
+                entry = waiting.get(record_id)
+                if entry is None:
+                    fresh.append({
+                        "kind": self.kind, "record_id": record_id, "op": "delete", "fields": [],
+                        "created_at": now, "updated_at": now, "attempts": 0, "seq": seq,
+                    })
+                else:
+                    entry.op, entry.seq, entry.updated_at, entry.next_attempt_at = "delete", seq, now, None
+            if fresh:
+                session.execute(insert(PendingChange), fresh)
+            if self.kind in FILE_OWNERS:
+                remove_links_of_many(session, self.kind, chunk, now)
 
     def restore(self, record_id: str) -> RecordView:
         """Undo a delete: the record comes back with all its values."""
