@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -72,7 +73,9 @@ def make_file(path: Path, rows: int, bad: int, seed: int = 4) -> None:
 def timed(label: str, work):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     result = work()
-    print(f"{label:<58} {time.perf_counter() - start:7.2f} s", flush=True)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label:<58} {elapsed:7.2f} s   (peak memory so far {peak:.0f} MB)", flush=True)
     return result
 
 
@@ -97,10 +100,12 @@ def main(argv: list[str] | None = None) -> int:
             cold = timed("preview, first in this process: read, map, check, duplicates", preview)
             print(f"  valid {cold.valid_count:,}, invalid {cold.invalid_count:,}, "
                   f"encoding {cold.file.sheet.encoding}, separator {cold.file.sheet.delimiter!r}")
+            del cold  # the wizard keeps one preview at a time
             first = timed("preview again (catalogs, code lists and libraries loaded)", preview)
             outcome = timed("import of the valid rows (backup, one transaction, batch)",
-                            lambda: write(partners, first, valid_only=True))
+                            lambda checked=first: write(partners, checked, valid_only=True))
             print(f"  created {outcome.created:,}")
+            del first
             again = timed("preview again against the stored records", preview)
             print(f"  duplicates found {len(again.duplicates):,}")
             batch = list_batches(services.database)[0]

@@ -122,14 +122,16 @@ def undo_batch(database: Database, records: RecordService, batch_id: str) -> Und
         )
         versions = {record_id: version for record_id, version in listed}
         ids = list(versions)
-        live: dict[str, Any] = {}
+        live: dict[str, Any] = {}  # id -> updated_at, of the records still here
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            for row in session.scalars(select(model).where(model.id.in_(chunk), model.deleted.is_(False))):
-                live[row.id] = row
-    edited = [live[i] for i in ids if i in live and live[i].updated_at != versions[i]]
+            found = session.execute(
+                select(model.id, model.updated_at).where(model.id.in_(chunk), model.deleted.is_(False))
+            )
+            live.update((record_id, updated_at) for record_id, updated_at in found)
+    edited = [i for i in ids if i in live and live[i] != versions[i]]
     if edited:
-        names = ", ".join(records.form.summary(records.view(row).values) for row in edited[:SHOWN_NAMES])
+        names = ", ".join(records.get(record_id).summary for record_id in edited[:SHOWN_NAMES])
         more = len(edited) - SHOWN_NAMES
         text = ngettext(
             "Not undone: {count} record of this import was changed since ({names}). "
