@@ -133,13 +133,17 @@ def undo_batch(database: Database, records: RecordService, batch_id: str) -> Und
     if edited:
         names = ", ".join(records.get(record_id).summary for record_id in edited[:SHOWN_NAMES])
         more = len(edited) - SHOWN_NAMES
+        if more > 0:
+            names = ngettext("{names} and {count} other", "{names} and {count} others", more).format(
+                names=names, count=more
+            )
         text = ngettext(
             "Not undone: {count} record of this import was changed since ({names}). "
             "Delete the others yourself, or keep them.",
             "Not undone: {count} records of this import were changed since ({names}). "
             "Delete the others yourself, or keep them.",
             len(edited),
-        ).format(count=len(edited), names=names + (f", … (+{more})" if more > 0 else ""))
+        ).format(count=len(edited), names=names)
         raise UndoRefused(text)
     wanted = [i for i in ids if i in live]
     if wanted:

@@ -143,7 +143,7 @@ def test_cancel_during_a_large_import_writes_nothing(
     window: MainWindow, qtbot: QtBot, services: Services, tmp_path: Path
 ) -> None:
     rows = [[f"Partenaire {i}", "Membre", "Recherche et formation", "Sénégal", f"p{i}@example.org", ""]
-            for i in range(12_000)]
+            for i in range(25_000)]
     wizard = _open_wizard(window, qtbot)
     _choose_file(wizard, qtbot, _file(tmp_path, rows))
     mapping = wizard.mapping_page
