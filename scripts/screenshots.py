@@ -94,6 +94,36 @@ def sample_data(services: Services) -> None:
     )
 
 
+# Made-up partners around real towns, so the map shows clusters where partners are many.
+MAP_TOWNS = (
+    ("SN", "Dakar", 14.69, -17.45), ("SN", "Kaolack", 14.15, -16.07), ("BF", "Ouagadougou", 12.37, -1.53),
+    ("ML", "Bamako", 12.64, -8.0), ("CI", "Bouaké", 7.69, -5.03), ("MA", "Meknès", 33.9, -5.55),
+    ("KE", "Kisumu", -0.1, 34.76), ("ET", "Addis Ababa", 9.03, 38.74), ("FR", "Montpellier", 43.61, 3.88),
+    ("FR", "Rennes", 48.11, -1.68), ("ES", "Córdoba", 37.89, -4.78), ("BR", "Goiânia", -16.68, -49.25),
+    ("AR", "Rosario", -32.95, -60.65), ("MX", "Oaxaca", 17.07, -96.72), ("IN", "Pune", 18.52, 73.86),
+    ("VN", "Cần Thơ", 10.05, 105.75), ("AU", "Wagga Wagga", -35.12, 147.37), ("US", "Ames", 42.03, -93.62),
+)
+COLLEGES = ("farmers_foresters_organisations", "research_education", "civil_society_ngos",
+            "states_local_authorities", "private_companies", "donors_foundations")
+
+
+def sample_map_partners(services: Services) -> None:
+    """About a hundred partners around MAP_TOWNS, dense in West Africa as the Initiative's are."""
+    import random
+
+    rng = random.Random(4)
+    partners = services.records("partners")
+    for number in range(110):
+        country, city, latitude, longitude = MAP_TOWNS[
+            min(int(rng.expovariate(0.25)), len(MAP_TOWNS) - 1)
+        ]
+        partners.create(factories.partner(
+            name=f"{city} soil network {number + 1}", country=country, city=city,
+            college=rng.choice(COLLEGES), latitude=round(latitude + rng.uniform(-0.6, 0.6), 3),
+            longitude=round(longitude + rng.uniform(-0.6, 0.6), 3), email=f"contact{number}@example.org",
+        ))
+
+
 def sample_photos(services: Services, folder: Path) -> None:
     """Three made-up field photos (sky over soil, in gradients) for the first practice."""
     practice = services.records("practices").list(limit=1)[0]
@@ -177,6 +207,7 @@ def main() -> None:
         open_services(resolve_paths(data_dir)) as services,
     ):
         sample_data(services)
+        sample_map_partners(services)
         sample_photos(services, Path(data_dir))
         take_backup(services.database.path, "manual")  # one to list in Settings
         window = MainWindow(services)
@@ -238,6 +269,10 @@ def main() -> None:
             if panel is not None and edit:
                 panel.editor.discard()
                 panel.cancel_editing()
+        # The map of partners, clustered at world scale, the first partner's neighbours beside it.
+        window.show_view("map")
+        settle(app, 1.5)  # the map's content is read on the database thread
+        save(window.grab(), out / "map.png")
         # Last: once shown, the check-in desk may widen the window (its minimum width).
         window.show_view("forums")
         window.forums_page.setCurrentWidget(window.forums_page.desk)

@@ -70,6 +70,13 @@ def register(
     counts.add_argument("forum", metavar="FORUM_ID", help=_("the forum's id"))
     json_flag(counts)
     counts.set_defaults(handler=show_counts)
+
+    giving = make_parser(
+        actions, "promote", _("give a forum's free places to the people waiting, first in line first")
+    )
+    giving.add_argument("forum", metavar="FORUM_ID", help=_("the forum's id"))
+    json_flag(giving)
+    giving.set_defaults(handler=give_free_places)
     return actions
 
 
@@ -128,4 +135,23 @@ def show_counts(args: argparse.Namespace, paths: Paths) -> int:
     if counts.over_capacity:
         print(_("Over capacity by {count}: {names}").format(
             count=format_integer(counts.over_capacity), names=", ".join(counts.beyond_capacity)))
+    if counts.places_to_give:
+        print(_("Places free while people wait: {count} (relay-app desk promote {forum})").format(
+            count=format_integer(counts.places_to_give), forum=forum.id))
+    return 0
+
+
+def give_free_places(args: argparse.Namespace, paths: Paths) -> int:
+    from relay_app.services import open_services
+
+    with open_services(paths) as services:
+        forum = services.records("forums").get(args.forum)  # NotFound: exit 1 with the reason
+        promoted = services.check_ins.give_free_places(forum.id)
+    if args.json:
+        print_json([{"registration_id": person.id, "name": person.name} for person in promoted])
+    elif promoted:
+        for person in promoted:
+            print(_("Off the waiting list: {names}").format(names=person.name))
+    else:
+        print(_("No place to give: the forum is full or nobody is waiting."))
     return 0

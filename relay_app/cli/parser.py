@@ -8,7 +8,18 @@ from __future__ import annotations
 import argparse
 
 from relay_app import __version__
-from relay_app.cli import backups, codes, desk, desk_documents, imports, records, status, sync, transfer
+from relay_app.cli import (
+    backups,
+    codes,
+    desk,
+    desk_documents,
+    imports,
+    mapping,
+    records,
+    status,
+    sync,
+    transfer,
+)
 from relay_app.i18n import SUPPORTED_LANGUAGES, _
 from relay_app.transfer import FileFormat
 
@@ -97,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The forum desk: check-ins and counts (desk), then badges, lists and merges, which join the
     # same `desk` command.
     desk_documents.register(desk.register(commands, _parser, _json_flag), _parser, _json_flag)
+    mapping.register(commands, _parser, _json_flag)
     imports.register(commands, _parser, _json_flag)
     return parser
 

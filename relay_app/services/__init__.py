@@ -11,6 +11,7 @@ from relay_app.services.checkin import CheckInService
 from relay_app.services.duplicates import DuplicateService
 from relay_app.services.errors import UnknownKind
 from relay_app.services.importing import ImportReport, Progress, import_rows
+from relay_app.services.mapping import MapService
 from relay_app.services.records import RecordService, RecordView
 from relay_app.services.status import StatusReport, ensure_device, read_status
 from relay_app.store.database import Database
@@ -40,6 +41,7 @@ class Services:
             database, self._records["registrations"], self._records["forums"]
         )
         self.duplicates = DuplicateService(database, self._records["registrations"])
+        self.map = MapService(self._records["partners"], self._records["practices"])
         self.device_id = ensure_device(database)
 
     def records(self, kind: str) -> RecordService:

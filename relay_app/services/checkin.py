@@ -15,7 +15,7 @@ import platform
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,14 @@ from relay_app.services.duplicates import merged_pointers
 from relay_app.services.errors import NotFound, ServiceError, ValidationFailed
 from relay_app.services.outbox import device_identity, record_change
 from relay_app.services.records import RecordService, RecordView
-from relay_app.services.waiting_list import CANCELLED, REGISTERED, WAITLISTED, queue_order, waiting
+from relay_app.services.waiting_list import (
+    CANCELLED,
+    REGISTERED,
+    WAITLISTED,
+    promote,
+    queue_order,
+    waiting,
+)
 from relay_app.store.database import Database
 from relay_app.store.models import CheckIn, Registration
 from relay_app.store.types import utc_now
@@ -108,6 +115,14 @@ class AttendanceCounts:
     def over_capacity(self) -> int:
         return 0 if self.capacity is None else max(0, self.registered - self.capacity)
 
+    @property
+    def places_to_give(self) -> int:
+        """Free places someone is waiting for: left when the cancellation that freed them was made
+        on a desk that did not know of the people waiting (they came in by a sync)."""
+        if self.capacity is None:
+            return 0
+        return min(max(0, self.capacity - self.registered), self.waitlisted)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "capacity": self.capacity,
@@ -116,6 +131,7 @@ class AttendanceCounts:
             "cancelled": self.cancelled,
             "checked_in": self.checked_in,
             "over_capacity": self.over_capacity,
+            "places_to_give": self.places_to_give,
         }
 
 
@@ -303,6 +319,16 @@ class CheckInService:
 
     # -- writing ---------------------------------------------------------------------------------
 
+    def give_free_places(self, forum_id: str) -> list[Attendee]:
+        """Give the forum's free places to the people waiting, first in line first; those promoted.
+
+        Never done by a sync on its own: two desks that both pulled would both promote. A person
+        asks for it when the desk shows places free while people wait.
+        """
+        with self.database.write() as session:
+            promoted = promote(session, forum_id)
+        return [self.attendee(registration_id) for registration_id in promoted]
+
     def check_in(self, registration_id: str, by: str | None = None) -> Attendee:
         """Admit the participant now: an entry scan, unless they are in already (then nothing is
         written and the first arrival stands). ``by`` names the desk (default: this desk's)."""
@@ -320,8 +346,9 @@ class CheckInService:
             )
         if person.checked_in:
             return person
-        self._write_scans([(registration_id, ENTRY, None)], by)
-        return self.attendee(registration_id)
+        (entry,) = self._write_scans([(registration_id, ENTRY, None)], by)
+        # The person was not in, so the entry just written is their arrival: no second read.
+        return replace(person, checked_in_at=entry.scanned_at, checked_in_by=entry.device_name)
 
     def undo_check_in(self, registration_id: str) -> Attendee:
         """Cancel the entries that make the person "in" (cancelling scans); nothing is written
@@ -428,11 +455,12 @@ class CheckInService:
             )
         return rows
 
-    def _write_scans(self, scans: list[tuple[str, str, str | None]], by: str | None) -> None:
+    def _write_scans(self, scans: list[tuple[str, str, str | None]], by: str | None) -> list[Scan]:
         """Append (registration, direction, cancelled scan) rows, each with its outbox entry."""
         name = (desk_name(self.database) if by is None and self.desk is None
                 else (by if by is not None else self.desk or ""))
         form = form_for(CHECKINS)
+        written: list[Scan] = []
         with self.database.write() as session:
             now = utc_now()
             device = device_identity(session).device_id
@@ -463,3 +491,5 @@ class CheckInService:
                 )
                 session.add(row)
                 record_change(session, CHECKINS, row.id, "upsert", filled, new_record=True)
+                written.append(scan_of(row))
+        return written

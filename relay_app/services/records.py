@@ -168,6 +168,29 @@ class RecordService:
         with self.database.read() as session:
             return [self.view(row) for row in session.scalars(statement)]
 
+    def columns(
+        self, names: Sequence[str], search: str | None = None, filters: Filters | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Only the fields ``names`` of the live records the list would show (the map's markers):
+        tens of thousands of rows in milliseconds, where building every ``RecordView`` would not."""
+        statement = self._query(search, filters, ranked=False)
+        if statement is None:
+            return []
+        wanted = [self.model.id, *(getattr(self.model, self._checked_field(name)) for name in names)]
+        with self.database.read() as session:
+            return [tuple(row) for row in session.execute(statement.with_only_columns(*wanted))]
+
+    def fingerprint(self, numbers: Sequence[str]) -> tuple[Any, ...]:
+        """One aggregate row that changes when a record is added, deleted, edited or has one of
+        the number fields ``numbers`` changed: lets a cache built from every record (the
+        neighbours' index) be kept until then, for the price of one scan of the table."""
+        model = self.model
+        columns = [func.count(), func.max(model.updated_at), func.max(model.row_id),
+                   *(func.total(getattr(model, self._checked_field(name))) for name in numbers)]
+        statement = select(*columns).where(model.deleted.is_(False))
+        with self.database.read() as session:
+            return tuple(session.execute(statement).one())
+
     def count(self, search: str | None = None, filters: Filters | None = None) -> int:
         statement = self._query(search, filters, ranked=False)
         if statement is None:
@@ -192,7 +215,7 @@ class RecordService:
         return statement
 
     def _checked_field(self, name: str) -> str:
-        if name not in self._fields and name not in ("created_at", "updated_at"):
+        if name not in self._fields and name not in ("id", "created_at", "updated_at"):
             raise ValueError(f"{self.kind} has no field {name!r}")
         return name
 

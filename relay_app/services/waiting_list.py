@@ -11,6 +11,9 @@ line and imports follow the same rules:
 
 Two desks that promote offline may both give the same place away; sync never hides it: the
 head-count then shows the forum over capacity and who came in last (``beyond_capacity``).
+The other way round, a place freed on a desk that knew nobody waiting (they were registered on
+another laptop) stays free after sync: a sync never promotes, since every desk that pulled would.
+The head-count offers it instead (``places_to_give``) and a person gives it.
 """
 
 from __future__ import annotations

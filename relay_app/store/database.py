@@ -63,6 +63,9 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.engine = make_engine(path)
+        # Committed writes of this process: lets a cache of many records (the map's neighbours)
+        # know it is still current without reading them again.
+        self.writes = 0
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -77,6 +80,7 @@ class Database:
             with connection.begin(), Session(bind=connection, expire_on_commit=False) as session:
                 yield session
                 session.flush()
+            self.writes += 1
 
     def close(self) -> None:
         self.engine.dispose()

@@ -8,16 +8,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from relay_app.config import Paths
 from relay_app.i18n import _
 from relay_app.services.outbox import device_identity
 from relay_app.store.database import Database
 from relay_app.sync.batching import AdaptiveBatch
 from relay_app.sync.client import SyncClient, Timeouts, TransientFailure, retrying
 from relay_app.sync.engine import RetrySchedule, SyncEngine
-from relay_app.sync.errors import SyncError
+from relay_app.sync.errors import DeviceWiped, SyncError
 from relay_app.sync.identity import normalise_url, reach_enrolled_server, remember_enrolment
 from relay_app.sync.progress import ProgressCallback
 from relay_app.sync.state import SERVER_URL, read_state
+from relay_app.sync.wipe import wipe_personal_data
 from relay_app.sync.wire import EnrollResponse
 
 # A link that cuts gets this many tries at enrolment in all: the server answers the same code
@@ -104,7 +106,13 @@ def open_engine(
     access = reach_enrolled_server(database, data_dir, server_url, timeouts=timeouts, cancel=cancel)
     client = SyncClient(access.url, access.token, timeouts=timeouts, cancel=cancel)
     return SyncEngine(database, client, progress=progress, batch=batch, retries=retries,
-                      files_dir=files_dir(data_dir))
+                      files_dir=files_dir(data_dir),
+                      on_revoked=lambda: _wipe(Paths(data_dir), database))
+
+
+def _wipe(paths: Paths, database: Database) -> DeviceWiped:
+    report = wipe_personal_data(paths, database)
+    return DeviceWiped(report.registrations, report.checkins)
 
 
 def files_dir(data_dir: Path) -> Path:

@@ -101,8 +101,12 @@ class SyncEngine:
         pull_limit: int = 500,
         retries: RetrySchedule | None = None,
         files_dir: Path | None = None,
+        on_revoked: Callable[[], SyncError] | None = None,
     ) -> None:
         self.database = database
+        # What to do when the server says this device was revoked (erase the personal data):
+        # it returns the error the run then stops with.
+        self.on_revoked = on_revoked
         self.files_dir = files_dir
         self.client = client
         self.cancel_event = client.cancel
@@ -140,6 +144,10 @@ class SyncEngine:
                 self._count_so_far(summary)
                 summary.reason = str(error)
                 self._finish_run(run_id, summary, "cancelled" if stopped else "failed")
+                if isinstance(error, SyncError) and error.code == "revoked" and self.on_revoked:
+                    wiped = self.on_revoked()
+                    wiped.summary = summary
+                    raise wiped from error
                 if isinstance(error, SyncError):
                     error.summary = summary
                 raise

@@ -176,3 +176,19 @@ class OtherServer(SyncError):
                         "server, enrol with a code from its coordinator.").format(
                             enrolled=enrolled_url, url=url)
         super().__init__(message, code="other_server")
+
+
+class DeviceWiped(SyncError):
+    """The server answered that this device was revoked, and its personal data was erased."""
+
+    def __init__(self, registrations: int, checkins: int) -> None:
+        super().__init__(
+            _(
+                "The coordinator revoked this computer's access to the server. The participants' "
+                "personal data on it was erased (registrations: {registrations}, check-ins: {checkins}), "
+                "with its backups and the access token. Partners, practices and forums are kept. "
+                "Ask your coordinator for a new enrolment code to sync again."
+            ).format(registrations=registrations, checkins=checkins),
+            code="device_wiped",
+            status=401,
+        )

@@ -50,6 +50,14 @@ def about_facts(services: Services) -> list[tuple[str, str]]:
     ]
 
 
+def map_note() -> str:
+    return _(
+        "Map: country shapes from Natural Earth 5.1.1 (public domain), simplified. Borders, "
+        "disputed ones included, are drawn as Natural Earth draws them; Relay takes no position "
+        "on them."
+    )
+
+
 class AboutDialog(QDialog):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +79,8 @@ class AboutDialog(QDialog):
             ).format(version=__version__)
         )
         self.purpose.setWordWrap(True)
+        self.map_note = QLabel(map_note())
+        self.map_note.setWordWrap(True)
         form = QFormLayout()
         self.values: dict[str, QLabel] = {}
         for label, value in self.facts:
@@ -97,6 +107,7 @@ class AboutDialog(QDialog):
         text = QVBoxLayout()
         text.addWidget(self.heading)
         text.addWidget(self.purpose)
+        text.addWidget(self.map_note)
         text.addLayout(form)
         text.addStretch(1)
         top.addLayout(text, 1)

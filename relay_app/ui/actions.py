@@ -114,6 +114,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "view_settings", "go", N_("Se&ttings"), N_("Show settings (Ctrl+5)"), "Ctrl+5", "settings"
     ),
+    ActionSpec("view_map", "go", N_("&Map"), N_("Show the map (Ctrl+6)"), "Ctrl+6", "map"),
     ActionSpec("shortcuts", "help", N_("&Keyboard shortcuts"), N_("Every keyboard shortcut (F1)"), "F1"),
     ActionSpec("about", "help", N_("&About Relay"), N_("About Relay"), None, None),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from relay_app.i18n import _, ngettext
@@ -143,3 +144,17 @@ def ask_unsaved(parent: QWidget, title: str) -> Unsaved:
     if clicked is discard:
         return Unsaved.DISCARD
     return Unsaved.CANCEL
+
+
+def show_device_wiped(parent: QWidget, message: str) -> QMessageBox:
+    """Say, once and plainly, that a revoked device erased its participants' data (not blocking:
+    the window goes on, and the Sync page shows the enrolment form again)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Access revoked"))
+    box.setText(_("This computer's access to the server was revoked."))
+    box.setInformativeText(message)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

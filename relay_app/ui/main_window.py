@@ -36,6 +36,7 @@ from relay_app.ui.help import show_shortcuts
 from relay_app.ui.icons import app_icon, icon
 from relay_app.ui.imports import ImportWizard, open_import_wizard
 from relay_app.ui.language import language_signal
+from relay_app.ui.map.page import MapPage
 from relay_app.ui.operations import wait_for_writer
 from relay_app.ui.pages import SettingsPage
 from relay_app.ui.records.panel import RecordPanel
@@ -52,6 +53,7 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("forums", N_("Forums & registrations")),
     ("sync", N_("Sync")),
     ("settings", N_("Settings")),
+    ("map", N_("Map")),
 )
 FILE_FILTER = N_("Data files (*.csv *.xlsx *.json *.geojson)")
 
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(data_settings)
         self.restore_on_close: Backup | None = None  # run_app restores it once the window closed
         self.settings_page.language_chosen.connect(self.switch_language)
+        self.map_page = MapPage(services, self.panels, self.changes)
+        self.map_page.open_record.connect(self.open_record)
         self.pages: dict[str, QWidget] = {
             "partners": self.panels["partners"],
             "practices": self.panels["practices"],
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
             # Tall pages scroll, so they never make the window taller than a small screen.
             "sync": FormScrollArea(self.sync_page, framed=False),
             "settings": FormScrollArea(self.settings_page, framed=False),
+            "map": self.map_page,
         }
 
         self.navigation = QListWidget()
@@ -217,6 +222,11 @@ class MainWindow(QMainWindow):
         panel.search.clear()
         panel.filters.pin(field, record_id, title)
         panel.table.setFocus()
+
+    def open_record(self, kind: str, record_id: str) -> None:
+        """Show one record in its list's detail pane (a marker clicked on the map)."""
+        self.show_view(kind)
+        self.panels[kind].open_record(record_id)
 
     def restore_draft(self, draft: Draft) -> None:
         panel = self.panels.get(draft.kind)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import update
 
 from relay_app.cli.desk import check_in
 from relay_app.config import resolve_paths
 from relay_app.services import Services, open_services
 from relay_app.services.badges import badge_payload
+from relay_app.store.models import Forum
 from tests import factories
 from tests.cli.conftest import Cli
 
@@ -62,7 +66,7 @@ def test_counts_are_people_not_scans(cli: Cli, json_file: Callable[[Any], str]) 
     assert counts.code == 0
     assert counts.json() == {
         "capacity": 2, "registered": 2, "waitlisted": 1, "cancelled": 1, "checked_in": 1,
-        "over_capacity": 0, "beyond_capacity": [],
+        "over_capacity": 0, "places_to_give": 0, "beyond_capacity": [],
     }
     text = cli("desk", "counts", forum_id)
     assert "Waiting list:" in text.out and "Checked in:" in text.out
@@ -105,3 +109,28 @@ def test_a_scanned_badge_checks_its_person_in(cli: Cli, json_file: Callable[[Any
     assert len(unknown.err.strip().splitlines()) == 1
     both = cli("desk", "checkin", awa, "--scan", badge_payload(awa))
     assert both.code == 2
+
+
+def test_promote_gives_a_free_place_to_the_first_in_line(
+    cli: Cli, json_file: Callable[[Any], str], data_dir: Path
+) -> None:
+    """The place a cancellation synced in from another desk freed: counts say so, promote gives
+    it to the first in line, then there is nothing left to give."""
+    forum_id = _forum(cli, json_file, 1)
+    _register(cli, json_file, forum_id, "Awa")
+    binta = _register(cli, json_file, forum_id, "Binta")
+    _register(cli, json_file, forum_id, "Coumba")
+    with open_services(resolve_paths(data_dir)) as services, services.database.write() as session:
+        session.execute(update(Forum).where(Forum.id == forum_id).values(capacity=2))
+    counts = cli("desk", "counts", forum_id)
+    assert counts.code == 0
+    assert f"Places free while people wait: 1 (relay-app desk promote {forum_id})" in counts.out
+    given = cli("desk", "promote", forum_id, "--json")
+    assert given.code == 0, given.err
+    assert [person["registration_id"] for person in given.json()] == [binta]  # oldest first
+    assert cli("desk", "counts", forum_id, "--json").json()["places_to_give"] == 0
+    again = cli("desk", "promote", forum_id)
+    assert again.code == 0
+    assert again.out.strip() == "No place to give: the forum is full or nobody is waiting."
+    unknown = cli("desk", "promote", "no-such-forum")
+    assert unknown.code == 1

@@ -105,6 +105,37 @@ def test_two_desks_filling_the_last_place_offline_show_who_is_over(
     assert a.services.check_ins.counts(forum_id).over_capacity == 0
 
 
+def test_a_place_freed_on_a_desk_that_knew_nobody_waiting_is_offered_then_given_once(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    """Tried: capacity 1, Awa registered on both laptops. Offline, B registers Binta (full: she
+    waits) while A cancels Awa (nobody waits on A: the place stays free). After sync neither
+    desk promotes on its own (both would); both show one place to give. A gives it: Binta is
+    registered on both after sync, and nothing is left to give."""
+    a, b = make_relay("a"), make_relay("b")
+    forum_id = a.services.records("forums").create(forum(capacity=1)).id
+    awa = _people(a, forum_id, "Awa")["Awa"]
+    _everywhere_in_sync(a, b)
+    binta = b.services.records("registrations").create(
+        registration(forum_id, first_name="Binta", last_name="Sow"))
+    assert binta.values["status"] == "waitlisted"
+    a.services.records("registrations").update(awa, {"status": "cancelled"})
+    assert a.services.check_ins.counts(forum_id).places_to_give == 0  # A knows of nobody waiting
+    _everywhere_in_sync(a, b)
+
+    for relay in (a, b):
+        counts = relay.services.check_ins.counts(forum_id)
+        assert (counts.registered, counts.waitlisted, counts.places_to_give) == (0, 1, 1)
+    (promoted,) = a.services.check_ins.give_free_places(forum_id)
+    assert (promoted.id, promoted.status) == (binta.id, "registered")
+    _everywhere_in_sync(a, b)
+    for relay in (a, b):
+        counts = relay.services.check_ins.counts(forum_id)
+        assert (counts.registered, counts.waitlisted, counts.places_to_give) == (1, 0, 0)
+    assert b.services.check_ins.give_free_places(forum_id) == []
+    assert _conflicts(a) == _conflicts(b) == 0
+
+
 def test_a_cursor_from_protocol_2_is_followed_by_a_snapshot_that_brings_the_check_ins(
     central: Central, make_relay: Callable[..., Relay]
 ) -> None:

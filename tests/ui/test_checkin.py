@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from relay_app.i18n import set_language
 from relay_app.services import Services
+from relay_app.store.models import Forum as ForumRow
 from relay_app.sync.apply import apply_page
 from relay_app.sync.wire import PullItem, PullResponse
 from relay_app.transfer import FileFormat
@@ -110,6 +112,28 @@ def test_type_a_name_press_enter_and_the_person_is_in(
     assert _checked_in_at(services, forum.awa) is None
     assert desk.toast.message.text() == "Checked in: Hélène Dépré"
     assert desk.search.selectedText() == "hele"  # the next name typed replaces it
+
+
+def test_the_head_count_after_each_scan_agrees_with_a_recount_and_other_views_hear_of_it(
+    desk: CheckInDesk, window: MainWindow, services: Services, forum: Forum, qtbot: QtBot
+) -> None:
+    """The desk counts an arrival from the scan it just wrote; a full recount must say the same."""
+    heard: list[str] = []
+    window.changes.records_changed.connect(heard.append)
+    for typed, expected in (("awa", "1 of 2 checked in"), ("hele", "2 of 2 checked in")):
+        desk.search.clear()
+        type_text(qtbot, desk.search, typed)
+        qtbot.keyClick(desk.search, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda expected=expected: desk.counter.text() == expected)
+    qtbot.keyClick(desk.search, Qt.Key.Key_Return)  # Hélène's badge scanned again: nobody more
+    qtbot.waitUntil(lambda: desk.toast.message.text().startswith("Hélène Dépré is already checked in"))
+    assert desk.counter.text() == "2 of 2 checked in"
+    assert heard.count("checkins") == 2  # the registrations list and the sync badge still refresh
+    recount = services.check_ins.counts(forum.id)
+    assert (recount.checked_in, recount.registered) == (2, 2)
+    desk.refresh(counts=True)
+    assert desk.counter.text() == "2 of 2 checked in"
+    assert _checked_in_cell(desk, forum.helene) != ""
 
 
 def test_ctrl_z_undoes_the_last_check_in_not_a_delete(
@@ -299,6 +323,28 @@ def test_over_capacity_after_a_sync_says_by_how_many_and_who(
     assert desk.over_capacity.text() == (
         "Over capacity: 2 registered for a capacity of 1 (over by 1). Registered last: Hélène Dépré"
     )
+
+
+def test_a_free_place_with_people_waiting_is_offered_and_given_with_a_click(
+    desk: CheckInDesk, window: MainWindow, services: Services, forum: Forum, qtbot: QtBot
+) -> None:
+    """The forum is full and Moussa waits; the capacity is then raised elsewhere without the
+    promotion a desk would make (as when a place frees on a desk that knew nobody waiting)."""
+    services.records("forums").update(forum.id, {"capacity": 2})
+    moussa = services.records("registrations").create(
+        factories.registration(forum.id, first_name="Moussa", last_name="Ba", email="mb@example.org")
+    )
+    assert moussa.values["status"] == "waitlisted"
+    with services.database.write() as session:  # the place a synced cancellation would free
+        session.execute(update(ForumRow).where(ForumRow.id == forum.id).values(capacity=3))
+    window.changes.records_changed.emit("forums")
+    assert desk.free_places.isVisible()
+    assert desk.free_places.message.text() == "1 place is free; waiting list: 1."
+    qtbot.mouseClick(desk.free_places.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not desk.free_places.isVisible())
+    assert desk.toast.message.text() == "Off the waiting list: Moussa Ba"
+    assert services.records("registrations").get(moussa.id).values["status"] == "registered"
+    assert desk.counter.text() == "0 of 3 checked in"
 
 
 def test_the_same_person_admitted_at_two_desks_is_shown_once_and_flagged(

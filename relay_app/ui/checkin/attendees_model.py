@@ -86,6 +86,15 @@ class AttendeesModel(PlainRowsModel[Attendee]):
             return FLAGGED if is_flagged(row) else None
         return super().data(index, role)
 
+    def replace_row(self, person: Attendee) -> bool:
+        """Show ``person``'s new state in place (False when they are not in the list)."""
+        number = self.row_of(person.id)
+        if number is None:
+            return False
+        self.rows[number] = person
+        self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.columns) - 1))
+        return True
+
     def row_of(self, registration_id: str) -> int | None:
         for number, row in enumerate(self.rows):
             if row.id == registration_id:

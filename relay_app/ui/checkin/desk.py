@@ -10,6 +10,7 @@ against capacity, come from the log and the waiting-list rules of the services.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -31,13 +32,14 @@ from relay_app.formatting import format_datetime, format_integer
 from relay_app.i18n import _, ngettext
 from relay_app.services import Services
 from relay_app.services.badges import is_badge_payload, registration_for_scan
-from relay_app.services.checkin import CHECKINS, WAITLISTED, AttendanceCounts, Attendee
+from relay_app.services.checkin import CHECKINS, REGISTERED, WAITLISTED, AttendanceCounts, Attendee
 from relay_app.services.drafts import DraftStore
 from relay_app.ui.changes import DataChanges
 from relay_app.ui.checkin.attendance_file import ask_attendance_path
 from relay_app.ui.checkin.attendees_model import AttendeesModel
 from relay_app.ui.checkin.documents import DeskDocuments
 from relay_app.ui.checkin.forum_chooser import ForumChooser
+from relay_app.ui.checkin.free_places import FreePlacesBar
 from relay_app.ui.checkin.walk_in import WalkInDialog
 from relay_app.ui.icons import icon
 from relay_app.ui.language import language_signal
@@ -62,6 +64,7 @@ class CheckInDesk(QWidget):
         self._changes = changes
         self._checked_here: list[str] = []  # this desk's check-ins, latest last, for Ctrl+Z
         self._counts: AttendanceCounts | None = None
+        self._own_notice = False  # True while the desk tells others of its own scan
         self._walk_in: WalkInDialog | None = None
 
         self.forum = ForumChooser(self._service)
@@ -76,6 +79,8 @@ class CheckInDesk(QWidget):
         self.over_capacity.setWordWrap(True)
         self.over_capacity.setStyleSheet("color: #b00020; font-weight: bold;")
         self.over_capacity.hide()
+        self.free_places = FreePlacesBar()
+        self.free_places.give_places.connect(self.give_free_places)
         self.search = QLineEdit()
         self.more_hint = QLabel()
         self.more_hint.setVisible(False)
@@ -131,6 +136,7 @@ class CheckInDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.over_capacity)
+        layout.addWidget(self.free_places)
         layout.addLayout(search_row)
         layout.addWidget(self.more_hint)
         layout.addWidget(self.table, 1)
@@ -212,6 +218,8 @@ class CheckInDesk(QWidget):
         self.refresh(keep_selection=False, counts=True)
 
     def _records_changed(self, kind: str) -> None:
+        if self._own_notice:
+            return  # already shown by ``_show_arrival``
         if kind == "forums":
             self.forum.reload()  # emits forum_changed when the chosen forum went away
             self.refresh(counts=True)
@@ -223,6 +231,7 @@ class CheckInDesk(QWidget):
         if counts is None:
             self.counter.setText("")
             self.capacity.setText("")
+            self.free_places.show_counts(None)
             return
         if counts.waitlisted:
             counter = ngettext(
@@ -262,6 +271,7 @@ class CheckInDesk(QWidget):
                 )
             )
         self.over_capacity.setVisible(bool(counts.over_capacity))
+        self.free_places.show_counts(counts)
 
     def _update_buttons(self) -> None:
         has_forum = self.forum_id() is not None
@@ -322,7 +332,7 @@ class CheckInDesk(QWidget):
         def done(arrived: Attendee) -> None:
             if arrived.id not in self._checked_here[-1:]:  # Enter pressed twice: one undo step
                 self._checked_here.append(arrived.id)
-            self._changes.records_changed.emit(CHECKINS)
+            self._show_arrival(person, arrived)
             self.select(arrived.id)
             self.toast.show_message(
                 _("Checked in: {name}").format(name=arrived.name), _("Undo"), self.undo_last
@@ -336,6 +346,24 @@ class CheckInDesk(QWidget):
             .failure(self._failed)
             .run()
         )
+
+    def _show_arrival(self, before: Attendee, arrived: Attendee) -> None:
+        """Update the row and the head-count from the scan just written, then tell the other views.
+
+        Re-reading the forum after each scan would cost more than the scan itself at a busy door; the
+        desk's own notice is skipped, and any other change (a sync, another window) recounts.
+        """
+        counts = self._counts
+        arrival = not before.checked_in and arrived.checked_in
+        if counts is not None and arrival and arrived.status == REGISTERED:
+            self._counts = replace(counts, checked_in=counts.checked_in + 1)
+        self.model.replace_row(arrived)
+        self._update_counter()
+        self._own_notice = True
+        try:
+            self._changes.records_changed.emit(CHECKINS)
+        finally:
+            self._own_notice = False
 
     def undo_last(self) -> Operation | None:
         if not self._checked_here:
@@ -354,6 +382,27 @@ class CheckInDesk(QWidget):
         return (
             Operation(self, lambda _progress: service.undo_check_in(registration_id))
             .success(undone)
+            .failure(self._failed)
+            .run()
+        )
+
+    def give_free_places(self) -> Operation | None:
+        forum_id = self.forum_id()
+        if forum_id is None:
+            return None
+        service = self._service
+
+        def given(promoted: list[Attendee]) -> None:
+            self._changes.records_changed.emit("registrations")  # the desk recounts with the others
+            names = ", ".join(person.name for person in promoted)
+            self.toast.show_message(
+                _("Off the waiting list: {names}").format(names=names) if promoted
+                else _("Nobody is waiting any more.")
+            )
+
+        return (
+            Operation(self, lambda _progress: service.give_free_places(forum_id))
+            .success(given)
             .failure(self._failed)
             .run()
         )

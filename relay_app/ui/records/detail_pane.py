@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QRect, QUrl
-from PySide6.QtGui import QResizeEvent, QTextDocument
+from PySide6.QtCore import QRect, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
+from shiboken6 import isValid
 
 from relay_app import carbon
 from relay_app.forms import form_for
@@ -21,10 +22,13 @@ from relay_app.i18n import _
 from relay_app.services import RecordView, Services
 from relay_app.services.attachments import AttachmentStore
 from relay_app.services.errors import ServiceError
+from relay_app.services.mapping import NearbyPartner
 from relay_app.services.record_files import ROLES_BY_KIND, RecordFile, RecordFileService
 from relay_app.ui.editor.files import thumbnail_image
+from relay_app.ui.operations import Operation
 from relay_app.ui.photo_viewer import PhotoViewer, enter_opens_photos, open_photo_viewer
 from relay_app.ui.records.display import display_value
+from relay_app.ui.records.nearest import nearest_partners, nearest_partners_html
 from relay_app.ui.sync.missing_files import MissingFilesBar, not_downloaded_text, placeholder_pixmap
 
 THUMBNAIL = 96
@@ -34,9 +38,12 @@ OPEN_SCHEME = "relay-open"  # a thumbnail's link: relay-open:<file id>
 
 
 class DetailPane(QTextBrowser):
+    neighbours_shown = Signal(str)  # a partner's id, once its nearest partners are on show
+
     def __init__(self, kind: str, services: Services) -> None:
         super().__init__()
         self._services = services
+        self._nearby: tuple[str | None, list[NearbyPartner]] = (None, [])
         self._form = form_for(kind)
         self._record: RecordView | None = None
         self._files: list[RecordFile] = []
@@ -68,6 +75,21 @@ class DetailPane(QTextBrowser):
         self._record = record
         self._files = self._read_files(record)
         self.retranslate_ui()
+        if record is not None and record.kind == "partners":
+            self._find_neighbours(record)
+
+    def _find_neighbours(self, partner: RecordView) -> None:
+        services = self._services
+        Operation(self, lambda _progress: nearest_partners(services, partner)).success(
+            lambda nearby: self._neighbours_found(partner.id, nearby)
+        ).failure(lambda _error: None).run()
+
+    def _neighbours_found(self, partner_id: str, nearby: list[NearbyPartner]) -> None:
+        if not isValid(self) or self._record is None or self._record.id != partner_id:
+            return  # another record is shown by now
+        self._nearby = (partner_id, nearby)
+        self.retranslate_ui()
+        self.neighbours_shown.emit(partner_id)
 
     def _read_files(self, record: RecordView | None) -> list[RecordFile]:
         if record is None or self._file_service is None:
@@ -114,6 +136,8 @@ class DetailPane(QTextBrowser):
             )
             line = _("4 per 1000 result: {result}").format(result=carbon.describe(result))
             parts.append(f"<p><b>{html.escape(line)}</b></p>")
+        if record.kind == "partners" and self._nearby[0] == record.id:
+            parts.extend(nearest_partners_html(self._nearby[1]))
         parts.extend(self._files_html())
         self.setHtml("".join(parts))
         self._show_missing(len(self.missing_files()))
@@ -139,6 +163,8 @@ class DetailPane(QTextBrowser):
     def _link_activated(self, url: QUrl) -> None:
         if url.scheme() == OPEN_SCHEME:
             self.open_photo(url.path())
+        elif url.scheme() in ("mailto", "tel"):
+            QDesktopServices.openUrl(url)
 
     def open_photo(self, file_id: str) -> PhotoViewer | None:
         if self._file_service is None:

@@ -204,6 +204,15 @@ class RecordPanel(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def open_record(self, record_id: str) -> None:
+        """Select ``record_id`` if the list has loaded it, and show its details in any case."""
+        if self.is_editing() and not self.leave_editor():
+            return
+        if not self.select(record_id):
+            self.table.clearSelection()
+            self._show_detail(record_id)
+        self.table.setFocus()
+
     def _reselect(self, record_id: str) -> None:
         """Select again after the list reloaded: no choice of the person, so an open editor stays."""
         self._reselecting = True

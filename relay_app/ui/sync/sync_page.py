@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -36,6 +37,7 @@ from relay_app.services.outbox_view import EnrolmentState, enrolment_state, expo
 from relay_app.sync.connect import Enrolment
 from relay_app.sync.data_saver import read_data_saver, write_data_saver
 from relay_app.sync.progress import Phase, SyncProgress, SyncSummary
+from relay_app.ui.dialogs import show_device_wiped
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.sync.auto_sync import AutoSync
@@ -94,6 +96,7 @@ class SyncPage(QWidget):
         self.runner = SyncRunner(services.database, services.paths.data_dir, engine_options)
         self.runner.setParent(self)
         self.auto_sync = AutoSync(self.runner)
+        self.wipe_notice: QMessageBox | None = None  # shown when a revoked device erased its data
         self.auto_sync.setParent(self)
         self._outbox_stale = False
         self.online: bool | None = None
@@ -335,6 +338,9 @@ class SyncPage(QWidget):
         if code == "not_enrolled":  # the engine's words name the command line's way to enrol
             message = _("This device is not enrolled: enter the server's address and the "
                         "enrolment code on this page.")
+        if code == "device_wiped":  # revoked: the personal data and the token are gone
+            self.auto_sync.set_enabled(False)
+            self.wipe_notice = show_device_wiped(self, message)
         self._outcome = ("stopped", (message, summary))
         self._ended = "cancelled" if code == "cancelled" else "failed"
         if code in ("offline", "not_enrolled", "captive_portal"):  # a portal: not on the internet yet

@@ -146,3 +146,36 @@ def test_a_device_no_longer_enrolled_is_told_what_to_do_in_the_window(
     assert "relay-app" not in page.result.text()
     assert page.result.text().startswith("This device is not enrolled: enter the server's address")
     assert page.phase.text() == "Not finished"
+
+
+def test_a_revoked_computer_says_what_it_erased_and_asks_for_a_new_enrolment(
+    enrolled_window: MainWindow, services: Services, qtbot: QtBot, central: Central
+) -> None:
+    """The coordinator revoked this laptop; F5 reaches the server, which says so. The window shows
+    a warning naming what was erased, the registrations list is empty, the partners stay, and the
+    Sync page offers the enrolment form again."""
+    from relay_app.services.outbox import device_identity
+    from relay_central.admin import revoke_device
+    from tests import factories
+
+    window, page = enrolled_window, enrolled_window.sync_page
+    forum_id = services.records("forums").create(factories.forum(capacity=5)).id
+    services.records("registrations").create(factories.registration(forum_id))
+    services.records("partners").create(partner(1))
+    with services.database.read() as session:
+        device_id = device_identity(session).device_id
+    revoke_device(central.database, device_id)
+
+    with qtbot.waitSignal(page.runner.failed, timeout=SYNC_SECONDS * 1000) as failed:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert failed.args[1] == "device_wiped"
+    notice = page.wipe_notice
+    assert notice is not None and notice.isVisible()
+    assert notice.text() == "This computer's access to the server was revoked."
+    assert "(registrations: 1, check-ins: 0)" in notice.informativeText()
+    qtbot.keyClick(notice, Qt.Key.Key_Return)  # OK is the default
+    qtbot.waitUntil(lambda: not notice.isVisible())
+    assert services.records("registrations").list() == []
+    assert len(services.records("partners").list()) == 1
+    assert not page.is_enrolled()
+    assert not page.auto_sync.enabled

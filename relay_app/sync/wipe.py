@@ -1,0 +1,138 @@
+"""What a revoked device erases: every copy of the participants' personal data on this computer.
+
+The coordinator revokes a lost or stolen laptop on the server; at its next contact the server
+answers ``revoked`` and the app erases, here and nowhere else:
+
+- the registrations and the check-in log, with everything the sync keeps about them (outbox
+  entries, conflicts, records to fetch, merges waiting), their full-text index rebuilt empty;
+- freed pages: ``secure_delete`` zeroes them as they are freed, then ``VACUUM`` rewrites the file
+  and the WAL is truncated, so no deleted text stays in the database file or its companions;
+- every backup and every database set aside by a restore (they hold registrations); one new backup
+  of what is kept (partners, practices, forums) is taken at once;
+- drafts of registrations and the badge print log;
+- the device token, wherever it is kept (keyring or file).
+
+Partners, practices and forums stay, with their unsent changes: they are the Initiative's public
+directory, and a relay may enrol again and send them. Deleted files are unlinked; on SSDs and
+journalled file systems that does not guarantee the blocks are overwritten (see docs/security.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import delete, func, select, text
+
+from relay_app.config import Paths
+from relay_app.services.badges import PRINT_LOG_FILE
+from relay_app.services.drafts import DraftStore
+from relay_app.store.backups import list_backups, take_backup
+from relay_app.store.database import Database
+from relay_app.store.models import (
+    CheckIn,
+    MergeTombstoneDue,
+    PendingChange,
+    RecordToFetch,
+    Registration,
+    SnapshotSeen,
+    SyncConflict,
+    SyncState,
+)
+from relay_app.store.types import utc_now
+from relay_app.sync.credentials import TokenStore, token_key
+from relay_app.sync.state import SERVER_ID, SERVER_URL, read_state, write_state
+
+PERSONAL_KINDS = ("registrations", "checkins")
+WIPED_STATE = "device_wiped"  # what was erased and when, for the window to tell the person
+
+
+@dataclass(frozen=True)
+class WipeReport:
+    registrations: int
+    checkins: int
+    files: int  # backups, set-aside copies, drafts and logs removed
+    at: str  # ISO time of the wipe
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def wipe_personal_data(paths: Paths, database: Database) -> WipeReport:
+    """Erase the participants' personal data and the token (see the module's docstring)."""
+    with database.write() as session:
+        session.execute(text("PRAGMA secure_delete=ON"))
+        registrations = session.scalar(select(func.count()).select_from(Registration)) or 0
+        checkins = session.scalar(select(func.count()).select_from(CheckIn)) or 0
+        for table in (PendingChange, SyncConflict, RecordToFetch, SnapshotSeen):
+            session.execute(delete(table).where(table.kind.in_(PERSONAL_KINDS)))
+        session.execute(delete(MergeTombstoneDue))
+        session.execute(delete(CheckIn))
+        session.execute(delete(Registration))
+        # External-content FTS5 keeps deleted tokens in its segments until they merge: rebuilt
+        # from the (now empty) table, the index holds none of them.
+        session.execute(text("INSERT INTO registrations_fts(registrations_fts) VALUES ('rebuild')"))
+        report = WipeReport(registrations, checkins, 0, utc_now().isoformat())
+        server_url = read_state(session, SERVER_URL)
+        server_id = read_state(session, SERVER_ID)
+        write_state(session, WIPED_STATE, json.dumps(report.to_json()))
+    _compact(database)
+    removed = _remove_copies(paths)
+    if server_url:
+        tokens = TokenStore(paths.data_dir)
+        tokens.forget(token_key(server_id, server_url))
+        tokens.forget(server_url)  # where versions before server ids kept it
+    take_backup(paths.database, "wipe")  # what is kept, so a later restore brings nobody back
+    report = WipeReport(registrations, checkins, removed, report.at)
+    with database.write() as session:
+        write_state(session, WIPED_STATE, json.dumps(report.to_json()))
+    return report
+
+
+def last_wipe(database: Database) -> WipeReport | None:
+    """The wipe this store went through, if any (cleared by ``forget_wipe`` once told)."""
+    with database.read() as session:
+        stored = read_state(session, WIPED_STATE)
+    if not stored:
+        return None
+    try:
+        return WipeReport(**json.loads(stored))
+    except (TypeError, ValueError):
+        return None
+
+
+def forget_wipe(database: Database) -> None:
+    with database.write() as session:
+        session.execute(delete(SyncState).where(SyncState.key == WIPED_STATE))
+
+
+def _compact(database: Database) -> None:
+    """Rewrite the file without the freed pages, and empty the WAL into it."""
+    with database.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA secure_delete=ON")
+        raw.execute("VACUUM")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _remove_copies(paths: Paths) -> int:
+    removed = 0
+    for backup in list_backups(paths.backups):
+        backup.path.unlink(missing_ok=True)
+        removed += 1
+    if paths.set_aside.is_dir():
+        for copy in paths.set_aside.iterdir():
+            if copy.is_file():
+                copy.unlink()
+                removed += 1
+    drafts = DraftStore(paths.drafts)
+    for draft in drafts.all():
+        if draft.kind in PERSONAL_KINDS:
+            drafts.discard(draft.key)
+            removed += 1
+    print_log = paths.data_dir / PRINT_LOG_FILE
+    if print_log.exists():
+        print_log.unlink()
+        removed += 1
+    return removed

@@ -1,0 +1,1 @@
+"""The Map page: partners and practices on the bundled world map (see ``relay_app.geo``)."""
