@@ -142,8 +142,8 @@ def _dry_run_summary(preview: Preview) -> str:
 
 def _success_summary(outcome: ImportOutcome) -> str:
     text = ngettext(
-        "Imported {total} row: {created} created, {updated} updated, {unchanged} unchanged.",
-        "Imported {total} rows: {created} created, {updated} updated, {unchanged} unchanged.",
+        "{total} row read: {created} created, {updated} updated, {unchanged} unchanged.",
+        "{total} rows read: {created} created, {updated} updated, {unchanged} unchanged.",
         outcome.total,
     ).format(
         total=outcome.total, created=outcome.created, updated=outcome.updated, unchanged=outcome.unchanged
