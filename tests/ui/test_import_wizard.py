@@ -62,6 +62,9 @@ def test_a_french_file_with_a_bad_row_imports_its_valid_rows_and_is_undone(
     _choose_file(wizard, qtbot, _file(tmp_path))
 
     mapping = wizard.mapping_page
+    assert mapping.file_info.text() == (
+        "5 rows in partenaires.csv: text in cp1252, separator: semicolon."
+    )
     assert "Ignored: “Raison sociale”, “Notes”" in mapping.summary.text()
     notes = HEADERS.index("Notes")
     assert mapping.table.item(notes, 3).text().startswith("no match: ignored")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from relay_app.forms import form_for
-from relay_app.i18n import N_, _
+from relay_app.i18n import N_, _, ngettext
 from relay_app.imports import check
 from relay_app.imports.mapping import (
     BY_FILE,
@@ -28,6 +28,7 @@ from relay_app.imports.mapping import (
     ColumnMapping,
     targets,
 )
+from relay_app.imports.reading import Sheet
 from relay_app.ui.imports.state import ImportState
 from relay_app.ui.imports.steps import AsyncStep
 
@@ -60,7 +61,10 @@ class MappingPage(QWizardPage):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setObjectName("importProblem")
+        self.file_info = QLabel()
+        self.file_info.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.file_info)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.problem)
@@ -71,6 +75,7 @@ class MappingPage(QWizardPage):
         opened, mapping = self.state.opened, self.state.mapping
         assert opened is not None and mapping is not None
         form = form_for(opened.kind)
+        self.file_info.setText(file_description(opened.sheet))
         first = opened.sheet.rows[0].values if opened.sheet.rows else {}
         self.table.setRowCount(len(mapping.columns))
         self.combos = {}
@@ -141,6 +146,20 @@ class MappingPage(QWizardPage):
     def _checked(self, preview: object) -> None:
         self.state.preview = preview  # type: ignore[assignment]
         self.wizard().next()
+
+
+SEPARATORS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
+
+
+def file_description(sheet: Sheet) -> str:
+    """What was read, so a wrong guess shows: "1,000 rows; CSV read as cp1252, separated by semicolons"."""
+    rows = ngettext("{count} row", "{count} rows", len(sheet.rows)).format(count=len(sheet.rows))
+    if sheet.encoding and sheet.delimiter:
+        return _("{rows} in {file}: text in {encoding}, separator: {separator}.").format(
+            rows=rows, file=sheet.file_name, encoding=sheet.encoding,
+            separator=_(SEPARATORS.get(sheet.delimiter, sheet.delimiter)),
+        )
+    return _("{rows} in {file}.").format(rows=rows, file=sheet.file_name)
 
 
 def _item(text: str) -> QTableWidgetItem:
