@@ -166,3 +166,20 @@ def test_cancel_during_a_large_import_writes_nothing(
     assert wizard.duplicates_page.problem.text() == "Cancelled: nothing was written."
     assert wizard.currentPage() is wizard.duplicates_page
     assert services.records("partners").count() == 0
+
+
+def test_closing_the_wizard_while_it_checks_stops_the_work_and_lets_go_of_the_file(
+    window: MainWindow, qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    from relay_app.ui.operations import wait_for_writer
+
+    rows = [[f"Partenaire {i}", "Membre", "Recherche et formation", "Sénégal", "", ""] for i in range(25_000)]
+    wizard = _open_wizard(window, qtbot)
+    _choose_file(wizard, qtbot, _file(tmp_path, rows))
+    QTest.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.mapping_page.step.running
+    QTest.mouseClick(wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(ImportWizard) is None)
+    assert wait_for_writer()
+    qtbot.wait(50)  # the worker's answer reaches a wizard that is gone, and is dropped
+    assert services.records("partners").count() == 0

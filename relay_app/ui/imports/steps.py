@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QWizardPage
+from shiboken6 import isValid
 
 from relay_app.i18n import _
 from relay_app.ui.operations import Cancelled, Operation, Work
@@ -34,10 +35,14 @@ class AsyncStep:
         self._page.completeChanged.emit()
 
         def succeeded(result: Any) -> None:
+            if not isValid(self._page):  # the wizard was closed meanwhile
+                return
             self._finish()
             done(result)
 
         def failed(error: BaseException) -> None:
+            if not isValid(self._page):
+                return
             self._finish()
             if isinstance(error, Cancelled):
                 problem(_("Cancelled: nothing was written."))
@@ -46,6 +51,11 @@ class AsyncStep:
 
         self.operation = Operation(self._page, work).with_progress(label).success(succeeded).failure(failed)
         return self.operation.run()
+
+    def cancel(self) -> None:
+        """Stop the work if it runs (a write is rolled back: nothing is written)."""
+        if self.running and self.operation is not None:
+            self.operation.cancel()
 
     def _finish(self) -> None:
         self.running = False

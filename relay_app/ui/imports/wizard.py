@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
 from relay_app.i18n import _
@@ -52,6 +53,13 @@ class ImportWizard(QWizard):
             self.addPage(page)
         if path is not None:
             self.file_page.path_edit.setText(str(path))
+        # A closed wizard lets go of its file and checked rows (a large file holds hundreds of MB).
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def done(self, result: int) -> None:
+        for page in (self.file_page, self.mapping_page, self.duplicates_page):
+            page.step.cancel()
+        super().done(result)
 
 
 def open_import_wizard(
