@@ -2,9 +2,9 @@
 
 The batch keeps the records the import created, each with its ``updated_at`` at the end of the
 import. Undo deletes them through the records service (tombstones that sync, like any delete), in
-one transaction; it is refused, naming them, when any of them was edited since (its ``updated_at``
-moved: an edit here, or one pulled from the server). Records the import updated are not put back
-as they were: undo says how many there were.
+the same transaction as the check that none was edited since; it is refused, naming them, when any
+was (its ``updated_at`` moved: an edit here, or one pulled from the server). Records the import
+updated are not put back as they were: undo says how many there were.
 """
 
 from __future__ import annotations
@@ -98,6 +98,25 @@ def get_batch(database: Database, batch_id: str) -> BatchView:
         return _view(row)
 
 
+def _refusal(records: RecordService, session: Session, edited: Sequence[str]) -> str:
+    """Why an undo is refused, naming the first records changed since."""
+    rows = records.model
+    shown = session.scalars(select(rows).where(rows.id.in_(list(edited[:SHOWN_NAMES])))).all()
+    names = ", ".join(records.view(row).summary for row in shown)
+    more = len(edited) - SHOWN_NAMES
+    if more > 0:
+        names = ngettext("{names} and {count} other", "{names} and {count} others", more).format(
+            names=names, count=more
+        )
+    return ngettext(
+        "Not undone: {count} record of this import was changed since ({names}). "
+        "Delete the others yourself, or keep them.",
+        "Not undone: {count} records of this import were changed since ({names}). "
+        "Delete the others yourself, or keep them.",
+        len(edited),
+    ).format(count=len(edited), names=names)
+
+
 @dataclass(frozen=True)
 class UndoResult:
     batch: BatchView
@@ -114,7 +133,8 @@ def undo_batch(database: Database, records: RecordService, batch_id: str) -> Und
     if records.kind != batch.kind:
         raise ValueError(f"batch {batch_id} is of {batch.kind}, not {records.kind}")
     model = RECORD_MODELS[batch.kind]
-    with database.read() as session:
+    # One transaction: no edit (a sync's pull) can land between the check and the deletes.
+    with database.write() as session:
         listed = session.execute(
             select(ImportBatchRecord.record_id, ImportBatchRecord.version).where(
                 ImportBatchRecord.batch_id == batch_id
@@ -129,26 +149,12 @@ def undo_batch(database: Database, records: RecordService, batch_id: str) -> Und
                 select(model.id, model.updated_at).where(model.id.in_(chunk), model.deleted.is_(False))
             )
             live.update((record_id, updated_at) for record_id, updated_at in found)
-    edited = [i for i in ids if i in live and live[i] != versions[i]]
-    if edited:
-        names = ", ".join(records.get(record_id).summary for record_id in edited[:SHOWN_NAMES])
-        more = len(edited) - SHOWN_NAMES
-        if more > 0:
-            names = ngettext("{names} and {count} other", "{names} and {count} others", more).format(
-                names=names, count=more
-            )
-        text = ngettext(
-            "Not undone: {count} record of this import was changed since ({names}). "
-            "Delete the others yourself, or keep them.",
-            "Not undone: {count} records of this import were changed since ({names}). "
-            "Delete the others yourself, or keep them.",
-            len(edited),
-        ).format(count=len(edited), names=names)
-        raise UndoRefused(text)
-    wanted = [i for i in ids if i in live]
-    if wanted:
-        records.delete_many(wanted)
-    with database.write() as session:
+        edited = [i for i in ids if i in live and live[i] != versions[i]]
+        if edited:
+            raise UndoRefused(_refusal(records, session, edited))
+        wanted = [i for i in ids if i in live]
+        if wanted:
+            records.delete_in(session, wanted)
         row = session.get(ImportBatch, batch_id)
         assert row is not None
         row.undone_at = utc_now()

@@ -252,26 +252,31 @@ class RecordService:
 
         ``NotFound`` (and nothing written) when one of them is not here or already deleted.
         """
-        wanted = list(dict.fromkeys(record_ids))
         with self.database.write() as session:
-            rows = self._rows(session, wanted, include_deleted=False)
-            before = tuple(self.view(rows[record_id]) for record_id in wanted)
-            now = utc_now()
-            # One counter update for all: each one alone re-scans every object the session holds.
-            seqs = iter(reserve_seqs(session, len(wanted)))
-            if type(self._rules) is NoRules:
-                self._tombstone_in_bulk(session, wanted, now, seqs)
-                return DeletedRecords(self.kind, before)
-            for record_id in wanted:
-                row = rows[record_id]
-                values_before = self._values(row)
-                row.deleted = True
-                row.deleted_at = now
-                row.updated_at = now
-                record_change(session, self.kind, row.id, "delete", seq=next(seqs))
-                if self.kind in FILE_OWNERS:
-                    remove_links_of(session, self.kind, row.id, now)
-                self._rules.after_write(session, row, values_before)
+            return self.delete_in(session, record_ids)
+
+    def delete_in(self, session: Session, record_ids: Sequence[str]) -> DeletedRecords:
+        """``delete_many`` inside the caller's write transaction (an import's undo checks and
+        deletes in one)."""
+        wanted = list(dict.fromkeys(record_ids))
+        rows = self._rows(session, wanted, include_deleted=False)
+        before = tuple(self.view(rows[record_id]) for record_id in wanted)
+        now = utc_now()
+        # One counter update for all: each one alone re-scans every object the session holds.
+        seqs = iter(reserve_seqs(session, len(wanted)))
+        if type(self._rules) is NoRules:
+            self._tombstone_in_bulk(session, wanted, now, seqs)
+            return DeletedRecords(self.kind, before)
+        for record_id in wanted:
+            row = rows[record_id]
+            values_before = self._values(row)
+            row.deleted = True
+            row.deleted_at = now
+            row.updated_at = now
+            record_change(session, self.kind, row.id, "delete", seq=next(seqs))
+            if self.kind in FILE_OWNERS:
+                remove_links_of(session, self.kind, row.id, now)
+            self._rules.after_write(session, row, values_before)
         return DeletedRecords(self.kind, before)
 
     def _tombstone_in_bulk(
