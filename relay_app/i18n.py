@@ -179,6 +179,11 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return _translations.npgettext(context, singular, plural, n)
 
 
+def gettext_in(language: str, message: str) -> str:
+    """``message`` in ``language`` whatever the current one (imports read headers in any language)."""
+    return _load_catalog(language).gettext(message)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark ``message`` for extraction; translate it later with ``_`` where it is shown."""
     return message

@@ -13,6 +13,7 @@ from relay_app.cli import (
     codes,
     desk,
     desk_documents,
+    imports,
     mapping,
     records,
     security,
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     desk_documents.register(desk.register(commands, _parser, _json_flag), _parser, _json_flag)
     mapping.register(commands, _parser, _json_flag)
     security.register(commands, _parser, _json_flag)
+    imports.register(commands, _parser, _json_flag)
     return parser
 
 
@@ -175,13 +177,13 @@ def _records_commands(commands: Subcommands) -> None:
     importing = _parser(
         actions,
         "import",
-        _("import a CSV, XLSX or JSON file: every row or none; errors are listed row by row"),
+        _("import a CSV, XLSX, ODS or JSON file: every row or none; errors are listed row by row"),
     )
     _kind(importing)
     importing.add_argument("file", metavar="FILE")
     importing.add_argument("--dry-run", action="store_true", help=_("only check the rows; write nothing"))
     _json_flag(importing)
-    importing.set_defaults(handler=transfer.import_file)
+    imports.add_import_options(importing)
 
     export = _parser(actions, "export", _("export every record to a file"))
     _kind(export)

@@ -73,10 +73,14 @@ class Form:
         """The fields holding data about a person, erased when the record is deleted."""
         return tuple(item.name for item in self.fields if item.personal)
 
-    def validate(self, values: Mapping[str, Any]) -> ValidationResult:
+    def validate(
+        self, values: Mapping[str, Any], *, coerce: Callable[[Field, Any], Any] | None = None
+    ) -> ValidationResult:
         """Validate a full record (see ``relay_app.forms.validation`` for the semantics)."""
+        if coerce is None:
+            return validate_record(self.fields, values, derivations=self.derivations, rules=self.rules)
         return validate_record(
-            self.fields, values, derivations=self.derivations, rules=self.rules
+            self.fields, values, derivations=self.derivations, rules=self.rules, coerce=coerce
         )
 
     def text_errors(self, values: Mapping[str, Any]) -> list[FieldError]:

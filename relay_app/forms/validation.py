@@ -43,7 +43,7 @@ Messages are translated when validation runs and name the field's label.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from relay_app.forms import errors as codes
@@ -134,8 +134,13 @@ def validate_record(
     *,
     derivations: tuple[Derivation, ...] = (),
     rules: tuple[CrossFieldRule, ...] = (),
+    coerce: Callable[[Field, Any], Any] = coerce_value,
 ) -> ValidationResult:
-    """Validate a whole record against ``fields``; see the module docstring for the rules."""
+    """Validate a whole record against ``fields``; see the module docstring for the rules.
+
+    ``coerce`` stands for ``coerce_value`` and must behave exactly like it: imports pass one that
+    remembers the answer for a value met before (a country written 10,000 times).
+    """
     if not isinstance(values, Mapping):
         raise TypeError(f"A record must be a mapping, not {type(values).__name__}")
     by_name = {field.name: field for field in fields}
@@ -145,10 +150,13 @@ def validate_record(
 
     for field in fields:
         raw = values.get(field.name)
+        if raw is None:  # most absent cells: nothing to coerce
+            cleaned[field.name] = field.empty_value()
+            continue
         if not is_blank(raw):
             provided.add(field.name)
         try:
-            cleaned[field.name] = coerce_value(field, raw)
+            cleaned[field.name] = coerce(field, raw)
         except Invalid as problem:
             cleaned[field.name] = field.empty_value()
             failed[field.name] = problem.on(field.name)
@@ -156,7 +164,8 @@ def validate_record(
     # Values that failed coercion are unknown, so conditions that read them cannot be decided.
     unreadable = set(failed)
     for field in fields:
-        if field.name not in failed and not is_set(cleaned[field.name]):
+        # Without a default, an unset value is already the field's empty value.
+        if field.default is not None and field.name not in failed and not is_set(cleaned[field.name]):
             cleaned[field.name] = field.default_value()
 
     # A target whose derivation could not run is not reported missing: its source's error says it.

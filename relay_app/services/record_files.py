@@ -177,6 +177,23 @@ def remove_links_of(session: Session, owner_kind: str, owner_id: str, when: date
         _tombstone(session, row, when)
 
 
+def remove_links_of_many(
+    session: Session, owner_kind: str, owner_ids: Sequence[str], when: datetime
+) -> None:
+    """``remove_links_of`` for many records at once: one query per 500 records, not per record."""
+    for start in range(0, len(owner_ids), 500):
+        chunk = list(owner_ids[start : start + 500])
+        links = session.scalars(
+            select(Attachment).where(
+                Attachment.owner_kind == owner_kind,
+                Attachment.owner_id.in_(chunk),
+                Attachment.deleted.is_(False),
+            ).order_by(Attachment.row_id)
+        ).all()
+        for row in links:
+            _tombstone(session, row, when)
+
+
 def restore_links_of(session: Session, owner_kind: str, owner_id: str, removed_at: datetime) -> None:
     """Undo ``remove_links_of``: the links removed with the record (same stamp) come back."""
     removed = session.scalars(

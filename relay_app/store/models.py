@@ -319,3 +319,38 @@ class RecordToFetch(Base):
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)  # the version the feed announced
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ImportBatch(Base):
+    """One import of a file: its records can be removed together while nobody has changed them."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(260))
+    imported_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    undone_at: Mapped[datetime | None]
+
+
+class ImportBatchRecord(Base):
+    """A record an import created, with its ``updated_at`` then: a later edit changes it."""
+
+    __tablename__ = "import_batch_records"
+
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[datetime] = mapped_column()
+
+
+class ImportMapping(Base):
+    """The column -> field mapping last used for a set of headers (kind + sorted folded headers)."""
+
+    __tablename__ = "import_mappings"
+
+    headers_key: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    columns: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)

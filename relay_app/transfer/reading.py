@@ -94,7 +94,7 @@ def _blank_to_none(value: Any) -> Any:
 # --- tables (CSV and XLSX share the header and row rules) -------------------------------
 
 
-def _header(path: Path, cells: Sequence[Any]) -> list[str]:
+def header_names(path: Path, cells: Sequence[Any]) -> list[str]:
     names = ["" if cell is None else str(cell).strip() for cell in cells]
     while names and not names[-1]:  # spreadsheets often carry empty trailing columns
         names.pop()
@@ -117,7 +117,7 @@ def _header(path: Path, cells: Sequence[Any]) -> list[str]:
     return names
 
 
-def _table_rows(path: Path, records: Iterable[Sequence[Any]]) -> list[SourceRow]:
+def table_rows(path: Path, records: Iterable[Sequence[Any]]) -> list[SourceRow]:
     """Turn spreadsheet rows (already typed) into SourceRows; the first non-empty row is the header."""
     header: list[str] | None = None
     rows: list[SourceRow] = []
@@ -125,7 +125,7 @@ def _table_rows(path: Path, records: Iterable[Sequence[Any]]) -> list[SourceRow]
         if all(_is_blank(cell) for cell in cells):
             continue
         if header is None:
-            header = _header(path, cells)
+            header = header_names(path, cells)
             continue
         for column in range(len(header), len(cells)):
             if not _is_blank(cells[column]):
@@ -163,7 +163,7 @@ def _read_csv(path: Path) -> list[SourceRow]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
         # Cells our exports marked as text (see ``formulas``) come back as they were written.
-        return _table_rows(path, ([unmark(cell) for cell in cells] for cells in reader))
+        return table_rows(path, ([unmark(cell) for cell in cells] for cells in reader))
     except csv.Error as error:
         raise TransferError(
             _("{name}: not a readable CSV file near row {row} ({reason}).").format(
@@ -192,7 +192,7 @@ def _read_xlsx(path: Path) -> list[SourceRow]:
         # Some writers store wrong dimensions; without them every row is read as it comes.
         sheet.reset_dimensions()
         records = ([_cell_value(cell) for cell in row] for row in sheet.iter_rows())
-        return _table_rows(path, records)
+        return table_rows(path, records)
     except TransferError:
         raise
     except Exception:

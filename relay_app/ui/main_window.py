@@ -35,6 +35,7 @@ from relay_app.ui.forums_page import ForumsPage
 from relay_app.ui.help import show_shortcuts
 from relay_app.ui.icons import app_icon, icon
 from relay_app.ui.idle_lock import IdleLock
+from relay_app.ui.imports import ImportWizard, open_import_wizard
 from relay_app.ui.language import language_signal
 from relay_app.ui.map.page import MapPage
 from relay_app.ui.operations import wait_for_writer
@@ -46,7 +47,7 @@ from relay_app.ui.settings_data import DataSettings
 from relay_app.ui.settings_security import SecuritySettings
 from relay_app.ui.status_panel import StatusPanel, conflicts_waiting_text, sync_view_text
 from relay_app.ui.sync import SyncPage, wait_for_network
-from relay_app.ui.transfer import start_export, start_import
+from relay_app.ui.transfer import start_export
 
 VIEWS: tuple[tuple[str, str], ...] = (
     ("partners", N_("Partners")),
@@ -245,18 +246,11 @@ class MainWindow(QMainWindow):
 
     # -- files ------------------------------------------------------------------------------------
 
-    def import_records(self, path: Path | None = None) -> None:
+    def import_records(self, path: Path | None = None) -> ImportWizard | None:
         panel = self.current_panel()
         if panel is None:
-            return
-        if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, _("Import records"), "", _(FILE_FILTER)
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
-        start_import(self, self._services, panel.kind, path, self.changes)
+            return None
+        return open_import_wizard(self, self._services, panel.kind, self.changes, path)
 
     def export_records(self, path: Path | None = None) -> None:
         panel = self.current_panel()

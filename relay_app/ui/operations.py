@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from relay_app.i18n import _
 
@@ -132,21 +133,22 @@ class Operation:
         QTimer.singleShot(PROGRESS_DELAY_MS, self._show_dialog)
 
     def _show_dialog(self) -> None:
-        if self._dialog is not None and not self.finished:
+        if self._dialog is not None and isValid(self._dialog) and not self.finished:
             self._dialog.show()
 
     def _progressed(self, done: int, total: int) -> None:
-        if self._dialog is not None and total > 0:
+        if self._dialog is not None and isValid(self._dialog) and total > 0:
             self._dialog.setMaximum(total)
             self._dialog.setValue(min(done, total))
 
     def _finish(self) -> None:
         self.finished = True
-        if self._dialog is not None:
+        # The dialog goes with its parent: a window closed while the work ran took it along.
+        if self._dialog is not None and isValid(self._dialog):
             self._dialog.canceled.disconnect(self.cancel)
             self._dialog.close()
             self._dialog.deleteLater()
-            self._dialog = None
+        self._dialog = None
         _running.discard(self)
 
     def _succeeded(self, result: Any) -> None:

@@ -138,7 +138,7 @@ def test_read_only_database_is_refused_and_left_alone(cli: Cli, data_dir: Path, 
 def test_import_from_the_command_line_takes_a_backup_first(cli: Cli, data_dir: Path, tmp_path: Path):
     _add_partner(cli, tmp_path)
     rows = tmp_path / "partners.json"
-    rows.write_text(f"[{PARTNER}]", encoding="utf-8")
+    rows.write_text(f"[{PARTNER.replace('Sols vivants', 'Terres vivantes')}]", encoding="utf-8")
     assert cli("records", "import", "partners", str(rows)).code == 0
     assert "import" in [backup.reason for backup in list_backups(resolve_paths(data_dir).backups)]
 

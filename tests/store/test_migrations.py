@@ -385,3 +385,27 @@ def test_upgrade_from_0006_to_0007_keeps_registrations_and_check_ins(tmp_path: P
         assert sorted(view.id for view in listed) == sorted([arrived, absent])
         assert services.check_ins.counts(forum).checked_in == 1  # Awa's entry; Émile's undone
         assert services.duplicates.duplicates(forum) == []
+
+
+def test_upgrade_from_0007_to_0008_keeps_every_row_and_adds_empty_import_tables(tmp_path: Path) -> None:
+    """Tried: a 0007 store with a partner, a practice and a pending change is upgraded to 0008.
+    Every row of every table and every table's schema is unchanged; the three import tables exist,
+    empty; the services then list the partner and no imports."""
+    from relay_app.imports import list_batches
+
+    paths = resolve_paths(tmp_path)
+    assert upgrade_database(paths.database, paths.backups, revision="0007") == "0007"
+    _fill_first_revision(paths.database)
+    before, schema_before = _table_contents(paths.database), _schema(paths.database)
+
+    assert upgrade_database(paths.database, paths.backups, revision="0008") == "0008"
+
+    after, schema_after = _table_contents(paths.database), _schema(paths.database)
+    added = {"import_batches", "import_batch_records", "import_mappings"}
+    assert set(after) == set(before) | added
+    assert all(after[table][1] == [] for table in added)
+    assert all(after[table] == before[table] for table in before)
+    assert all(schema_after[name] == sql for name, sql in schema_before.items())
+    with open_services(paths) as services:
+        assert [view.id for view in services.records("partners").list()] == [PARTNER_ID]
+        assert list_batches(services.database) == []

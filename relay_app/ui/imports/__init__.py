@@ -1,0 +1,5 @@
+"""The import wizard, a view over ``relay_app.imports``."""
+
+from relay_app.ui.imports.wizard import ImportWizard, open_import_wizard
+
+__all__ = ["ImportWizard", "open_import_wizard"]
