@@ -321,8 +321,42 @@ def main() -> None:
         window.forums_page.desk.check_in_selected()
         settle(app)  # the check-in is written on the database thread
         save(window.grab(), out / "check-in-desk.png")
+        import_wizard(app, window, services, out)
         dialogs(app, window, services, out)
         window.close()
+
+
+IMPORT_CSV = (
+    "Nom;Sigle;Membre ou partenaire;Collège;Pays;Ville;Courriel;Téléphone;Remarque\r\n"
+    "Coopérative agricole de Kaolack;CAK;Membre;Organisations d’agriculteurs et de forestiers;Sénégal;"
+    "Kaolack;cak@example.org;0033 6 12 34 56 78;partenaire depuis 2019\r\n"
+    "Réseau des éleveurs du Sahel;RES;Partenaire;Organisations d’agriculteurs et de forestiers;"
+    "Burkina Faso;Dori;res@example.org;;\r\n"
+    "Institut des sols de Meknès;ISM;Membre;Recherche et formation;Maroc;Meknès;ism.example.org;;"
+    "courriel à vérifier\r\n"
+    "Fondation Terres Vivantes;FTV;Partenaire;Bailleurs de fonds et fondations;France;Lyon;"
+    "ftv@example.org;;\r\n"
+    "Association Sols et Forêts;ASF;Membre;Société civile et ONG;Atlantide;Tunis;asf@example.org;;\r\n"
+)
+
+
+def import_wizard(app: QApplication, window: QMainWindow, services: Services, out: Path) -> None:
+    """The import wizard on a French Excel CSV (cp1252, semicolons, labels): columns, then rows."""
+    from PySide6.QtWidgets import QWizard
+
+    from relay_app.ui.imports import open_import_wizard
+
+    source = services.database.path.parent / "partenaires.csv"
+    source.write_bytes(IMPORT_CSV.encode("cp1252", errors="replace"))
+    wizard = open_import_wizard(window, services, "partners", window.changes, source)
+    for page, name in ((wizard.mapping_page, "import-columns"), (wizard.preview_page, "import-rows")):
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        deadline = time.monotonic() + 20
+        while wizard.currentPage() is not page and time.monotonic() < deadline:
+            app.processEvents()
+        settle(app, 0.5)
+        save(wizard.grab(), out / f"{name}.png")
+    wizard.close()
 
 
 def dialogs(app: QApplication, window: QMainWindow, services: Services, out: Path) -> None:

@@ -83,6 +83,8 @@ def test_a_french_file_with_a_bad_row_imports_its_valid_rows_and_is_undone(
     assert bad.background().color() == INVALID_CELL and "Email" in bad.toolTip()
     assert preview.table.item(0, email).toolTip() == ""
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # all or nothing by default
+    assert preview.summary.isVisible()
+    assert preview.summary.text() == "1 row: Email must be an email address such as name@example.org."
 
     rejects = tmp_path / "rejets.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(rejects), ""))
@@ -183,3 +185,24 @@ def test_closing_the_wizard_while_it_checks_stops_the_work_and_lets_go_of_the_fi
     assert wait_for_writer()
     qtbot.wait(50)  # the worker's answer reaches a wizard that is gone, and is dropped
     assert services.records("partners").count() == 0
+
+
+def test_a_required_field_no_column_fills_is_named_above_the_rows(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A file without the "member or partner" column: no cell can be marked, so the page says
+    which field is missing on how many rows, and where to fix it."""
+    kind = HEADERS.index("Membre ou partenaire")
+    headers = [header for index, header in enumerate(HEADERS) if index != kind]
+    rows = [[cell for index, cell in enumerate(row) if index != kind] for row in ROWS]
+    path = write_csv(tmp_path / "sans-type.csv", [headers, *rows], encoding="cp1252", delimiter=";")
+    wizard = _open_wizard(window, qtbot)
+    _choose_file(wizard, qtbot, path)
+    _next(wizard, qtbot, wizard.preview_page)
+    summary = wizard.preview_page.summary.text().splitlines()
+    unfilled = "No column of the file fills this field: go back to choose one."
+    # "Raison sociale" matches no field by itself either (the first test picks Name by hand).
+    assert set(summary[:2]) == {
+        f"5 rows: Name is required. {unfilled}", f"5 rows: Member or partner is required. {unfilled}"
+    }
+    assert summary[2] == "1 row: Email must be an email address such as name@example.org."

@@ -3,6 +3,7 @@ choice between all or nothing and the valid rows only; the rejected rows can be 
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,34 @@ from relay_app.ui.operations import Operation
 
 PREVIEW_ROWS = 100
 INVALID_CELL = QColor(255, 214, 214)
+SUMMARY_LINES = 5  # the most frequent problems; the rest is in the table and the rejects file
+
+
+def error_summary(preview: Preview) -> str:
+    """The file's problems, most frequent first: one line per field and kind of error, with how
+    many rows have it. A field no column fills is said so, since no cell can show it."""
+    counts: Counter[tuple[str | None, str]] = Counter()
+    example: dict[tuple[str | None, str], str] = {}
+    unfilled: set[tuple[str | None, str]] = set()
+    for row in preview.rows:
+        for key in dict.fromkeys((error.field, error.code) for error in row.errors):
+            counts[key] += 1
+        for error in row.errors:
+            key = (error.field, error.code)
+            example.setdefault(key, error.message)
+            if error.field is not None and preview.header_of(error) is None:
+                unfilled.add(key)
+    lines = []
+    for key, count in counts.most_common(SUMMARY_LINES):
+        line = ngettext("{count} row: {message}", "{count} rows: {message}", count).format(
+            count=count, message=example[key]
+        )
+        if key in unfilled:
+            line = _("{problem} No column of the file fills this field: go back to choose one.").format(
+                problem=line
+            )
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class PreviewPage(QWizardPage):
@@ -38,6 +67,10 @@ class PreviewPage(QWizardPage):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.counts.setObjectName("importCounts")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("importErrorSummary")
+        self.summary.setStyleSheet("color: #8a1c1c;")
         self.table = QTableWidget()
         self.table.setAccessibleName(_("First rows of the file"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -60,6 +93,7 @@ class PreviewPage(QWizardPage):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
+        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.all_or_nothing)
         layout.addWidget(self.valid_only)
@@ -80,6 +114,8 @@ class PreviewPage(QWizardPage):
                 preview.valid_count,
             ).format(valid=preview.valid_count, invalid=invalid, total=total)
         )
+        self.summary.setText(error_summary(preview))
+        self.summary.setVisible(invalid > 0)
         self.save_rejects.setEnabled(invalid > 0)
         self.valid_only.setEnabled(invalid > 0)
         if invalid == 0:
