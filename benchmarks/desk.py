@@ -26,6 +26,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from latencies import describe  # benchmarks/latencies.py, beside this script
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
@@ -58,16 +59,6 @@ ROLES = ("farmer", "forester", "researcher", "policy_maker", "ngo_staff", "priva
 COLLEGES = (
     "research_education", "farmers_foresters_organisations", "civil_society_ngos", "private_companies",
 )
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def describe(values: list[float]) -> str:
-    return (f"p50 {percentile(values, 0.5):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
-            f"max {max(values):.1f} ms (n={len(values)})")
 
 
 def make_forum(services: Services, name: str, capacity: int) -> str:

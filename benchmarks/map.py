@@ -31,6 +31,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from latencies import describe  # benchmarks/latencies.py, beside this script
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -53,16 +54,6 @@ REGIONS = (
     ((-38, -15), (115, 150), 10, "AU"),  # Australia
     ((-8, 20), (95, 125), 15, "ID"),  # South-East Asia
 )
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def describe(values: list[float]) -> str:
-    return (f"p50 {percentile(values, 0.5):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
-            f"max {max(values):.1f} ms (n={len(values)})")
 
 
 def towns(rng: random.Random) -> list[tuple[float, float, str]]:

@@ -22,8 +22,14 @@ def _account(data_dir: Path, store_id: str) -> str:
 
 
 def keyring_available() -> bool:
+    """A keyring to remember the store's key in (not when ``RELAY_KEYRING=off``)."""
     if os.environ.get(VARIABLE, "").lower() == "off":
         return False
+    return keyring_backend_usable()
+
+
+def keyring_backend_usable() -> bool:
+    """The OS keyring answers here: a real backend, not keyring's "fail" one or a null one."""
     try:
         import keyring
         from keyring.backends import fail

@@ -18,6 +18,7 @@ import json
 import os
 from pathlib import Path
 
+from relay_app.store.remembered import keyring_backend_usable
 from relay_app.store.sealed import MAGIC, seal, unseal
 from relay_app.store.unlocked import key_for_folder
 
@@ -38,7 +39,7 @@ class TokenStore:
     def __init__(self, data_dir: Path, backend: str | None = None) -> None:
         self.path = data_dir / FILE_NAME
         wanted = backend or os.environ.get(STORE_VARIABLE, "auto")
-        use_keyring = wanted == "keyring" or (wanted == "auto" and _keyring_usable())
+        use_keyring = wanted == "keyring" or (wanted == "auto" and keyring_backend_usable())
         self.backend = "keyring" if use_keyring else "file"
 
     def load(self, key: str) -> str | None:
@@ -113,19 +114,3 @@ class TokenStore:
 def _account(data_dir_file: Path, key: str) -> str:
     # One installation per data dir: two data dirs on one machine keep separate tokens.
     return f"{key}|{data_dir_file.parent}"
-
-
-def _keyring_usable() -> bool:
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return False
-    try:
-        backend = keyring.get_keyring()
-    except Exception:
-        return False
-    if isinstance(backend, fail.Keyring):
-        return False
-    priority = getattr(backend, "priority", 0)
-    return bool(priority and priority > 0)
