@@ -39,7 +39,6 @@ from relay_app.store.models import (
     Registration,
     SnapshotSeen,
     SyncConflict,
-    SyncState,
 )
 from relay_app.store.types import utc_now
 from relay_app.sync.credentials import TokenStore, token_key
@@ -74,25 +73,25 @@ def wipe_personal_data(paths: Paths, database: Database) -> WipeReport:
         # External-content FTS5 keeps deleted tokens in its segments until they merge: rebuilt
         # from the (now empty) table, the index holds none of them.
         session.execute(text("INSERT INTO registrations_fts(registrations_fts) VALUES ('rebuild')"))
-        report = WipeReport(registrations, checkins, 0, utc_now().isoformat())
         server_url = read_state(session, SERVER_URL)
         server_id = read_state(session, SERVER_ID)
-        write_state(session, WIPED_STATE, json.dumps(report.to_json()))
     _compact(database)
     removed = _remove_copies(paths)
     if server_url:
         tokens = TokenStore(paths.data_dir)
         tokens.forget(token_key(server_id, server_url))
         tokens.forget(server_url)  # where versions before server ids kept it
-    take_backup(paths.database, "wipe")  # what is kept, so a later restore brings nobody back
-    report = WipeReport(registrations, checkins, removed, report.at)
+    # Cut off before here, the next contact is refused again (the token is still held) and the
+    # wipe runs again over what is left.
+    report = WipeReport(registrations, checkins, removed, utc_now().isoformat())
     with database.write() as session:
         write_state(session, WIPED_STATE, json.dumps(report.to_json()))
+    take_backup(paths.database, "wipe")  # what is kept, so a later restore brings nobody back
     return report
 
 
 def last_wipe(database: Database) -> WipeReport | None:
-    """The wipe this store went through, if any (cleared by ``forget_wipe`` once told)."""
+    """The wipe this store went through, if any."""
     with database.read() as session:
         stored = read_state(session, WIPED_STATE)
     if not stored:
@@ -101,11 +100,6 @@ def last_wipe(database: Database) -> WipeReport | None:
         return WipeReport(**json.loads(stored))
     except (TypeError, ValueError):
         return None
-
-
-def forget_wipe(database: Database) -> None:
-    with database.write() as session:
-        session.execute(delete(SyncState).where(SyncState.key == WIPED_STATE))
 
 
 def _compact(database: Database) -> None:
