@@ -119,7 +119,8 @@ class MappingPage(QWizardPage):
         used = len(mapping.used())
         text = _("{used} of {total} columns will be imported.").format(used=used, total=len(mapping.columns))
         if ignored:
-            text += " " + _("Ignored: {columns}.").format(columns=", ".join(f"“{h}”" for h in ignored))
+            quoted = ", ".join(_("“{column}”").format(column=header) for header in ignored)  # « » in French
+            text += " " + _("Ignored: {columns}.").format(columns=quoted)
         self.summary.setText(text)
         self.problem.setText(" ".join(mapping.problems()))
         self.completeChanged.emit()
