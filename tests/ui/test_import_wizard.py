@@ -17,6 +17,7 @@ from relay_app.ui.imports import ImportWizard
 from relay_app.ui.imports.preview_page import INVALID_CELL
 from relay_app.ui.main_window import MainWindow
 from tests.imports.files import write_csv
+from tests.ui.person import turn_wheel
 
 HEADERS = ["Raison sociale", "Membre ou partenaire", "Collège", "Pays", "Courriel", "Notes"]
 ROWS = [
@@ -206,3 +207,19 @@ def test_a_required_field_no_column_fills_is_named_above_the_rows(
         f"5 rows: Name is required. {unfilled}", f"5 rows: Member or partner is required. {unfilled}"
     }
     assert summary[2] == "1 row: Email must be an email address such as name@example.org."
+
+
+def test_a_wheel_passing_over_the_columns_changes_no_field(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Scrolling the columns table with the wheel over a field's drop-down, without clicking it
+    first, leaves the field as it was; once clicked (focused), the wheel chooses as usual."""
+    wizard = _open_wizard(window, qtbot)
+    _choose_file(wizard, qtbot, _file(tmp_path))
+    combo = wizard.mapping_page.combos["Pays"]
+    assert combo.currentData() == "country"
+    turn_wheel(combo, 3)
+    assert combo.currentData() == "country" and not combo.hasFocus()
+    combo.setFocus(Qt.FocusReason.MouseFocusReason)
+    turn_wheel(combo, 1)
+    assert combo.currentData() != "country"

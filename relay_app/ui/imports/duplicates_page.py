@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from relay_app.i18n import N_, _, ngettext
 from relay_app.imports import Duplicates, write
 from relay_app.imports.engine import default_decision
+from relay_app.ui.editor.choice_box import FormComboBox
 from relay_app.ui.imports.state import ImportState
 from relay_app.ui.imports.steps import AsyncStep
 
@@ -31,7 +32,7 @@ ROW, IN_FILE, EXISTING, REASON, DECISION = range(5)
 
 
 def _decision_combo(name: str) -> QComboBox:
-    combo = QComboBox()
+    combo = FormComboBox()  # a wheel passing over the table scrolls it
     combo.setAccessibleName(name)
     for decision, label in CHOICES:
         combo.addItem(_(label), decision.value)

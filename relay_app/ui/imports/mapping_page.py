@@ -29,6 +29,7 @@ from relay_app.imports.mapping import (
     targets,
 )
 from relay_app.imports.reading import Sheet
+from relay_app.ui.editor.choice_box import FormComboBox
 from relay_app.ui.imports.state import ImportState
 from relay_app.ui.imports.steps import AsyncStep
 
@@ -81,7 +82,7 @@ class MappingPage(QWizardPage):
         self.combos = {}
         for row, column in enumerate(mapping.columns):
             self.table.setItem(row, HEADER, _item(column.header))
-            combo = QComboBox()
+            combo = FormComboBox()  # a wheel passing over the table scrolls it
             combo.setAccessibleName(_("Field for column {column}").format(column=column.header))
             combo.addItem(_("(ignore)"), None)
             for name in targets(form):
