@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
@@ -31,6 +30,7 @@ from relay_app.store.encrypting import EncryptReport, encrypt_store
 from relay_app.store.encryption import change_passphrase, encryption_status, set_remembered
 from relay_app.store.remembered import keyring_available
 from relay_app.store.store_key import WrongPassphrase
+from relay_app.ui.editor.choice_box import FormSpinBox
 from relay_app.ui.language import language_signal
 from relay_app.ui.operations import Operation
 from relay_app.ui.settings import UiSettings
@@ -101,7 +101,7 @@ class SecuritySettings(QGroupBox):
         self.remember = QCheckBox()
         self.remember.toggled.connect(self._remember_toggled)
         self.lock_label = QLabel()
-        self.lock_minutes = QSpinBox()
+        self.lock_minutes = FormSpinBox()  # scrolling Settings never changes the lock time
         self.lock_minutes.setRange(0, 24 * 60)
         self.lock_minutes.setValue(settings.lock_after_minutes)
         self.lock_minutes.valueChanged.connect(self._lock_minutes_changed)

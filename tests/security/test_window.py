@@ -23,6 +23,7 @@ from relay_app.ui.store_problem import open_or_ask
 from relay_app.ui.unlock import UnlockDialog
 from tests.factories import partner
 from tests.security.conftest import PASSPHRASE, MemoryKeyring, files_holding
+from tests.ui.person import turn_wheel
 from tests.ui.test_store_problem import _when_shown
 
 NAME = "Ferme Quetzalcoatlus"
@@ -191,3 +192,21 @@ def test_remember_on_this_computer_opens_the_next_start_without_asking(
     opened = open_or_ask(paths)
     assert opened is not None and shown == []
     opened[1].close()
+
+
+def test_a_wheel_passing_over_the_lock_time_leaves_it_as_it_was(
+    encrypted_window: tuple[MainWindow, Services], qtbot: QtBot
+) -> None:
+    """Scrolling Settings with the wheel over "Lock after", not clicked first, changes nothing;
+    clicked (focused), the wheel sets it as usual."""
+    window, _services = encrypted_window
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    minutes = window.security_settings.lock_minutes
+    qtbot.waitUntil(minutes.isVisible)
+    assert minutes.isEnabled()
+    before = minutes.value()
+    turn_wheel(minutes, 3)
+    assert minutes.value() == before and not minutes.hasFocus()
+    minutes.setFocus(Qt.FocusReason.MouseFocusReason)
+    turn_wheel(minutes, -1)  # up: one more minute
+    assert minutes.value() == before + 1

@@ -1,10 +1,10 @@
-"""The drop-down of a choice in a form: a passing mouse wheel scrolls the form, not the choice."""
+"""Inputs in a form that a passing mouse wheel scrolls past: the form moves, not the value."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
 
 
 class FormComboBox(QComboBox):
@@ -27,3 +27,17 @@ class FormComboBox(QComboBox):
             super().wheelEvent(event)
         else:
             event.ignore()  # Qt hands it to the parents: the form scrolls
+
+
+class FormSpinBox(QSpinBox):
+    """A number box that, like ``FormComboBox``, takes the wheel only once it has the focus."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
