@@ -21,6 +21,7 @@ from relay_central.failures import UnexpectedErrorMiddleware
 from relay_central.logging import RequestLogMiddleware
 from relay_central.middleware import JsonGzipMiddleware, RequestBodyMiddleware
 from relay_central.migrate import upgrade
+from relay_central.server_timing import ServerTimingMiddleware
 from relay_central.settings import Settings
 
 # Every code is one docs/sync-protocol.md lists; other statuses answer `bad_request` (4xx) or
@@ -74,6 +75,8 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     # Outermost last: the log line sees every answer, even a refused body.
     app.add_middleware(RequestBodyMiddleware, settings=settings, database=database)
     app.add_middleware(JsonGzipMiddleware, minimum_size=settings.gzip_minimum_bytes)
+    # Outside gzip (compressing is the server's work) and body checks (which wait for the body).
+    app.add_middleware(ServerTimingMiddleware)
     app.add_middleware(RequestLogMiddleware)
     # Outside the log line too: a failure is answered (and logged without data) here, not by uvicorn.
     app.add_middleware(UnexpectedErrorMiddleware)

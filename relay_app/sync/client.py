@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -300,7 +301,9 @@ class SyncClient:
             ) from error
         self.traffic.sent += len(data or b"")
         self.traffic.received += _wire_size(response)
-        self.traffic.seconds += time.monotonic() - started
+        took = time.monotonic() - started
+        # What the server spent working is not the link's time: take it out (never below zero).
+        self.traffic.seconds += max(0.0, took - server_seconds(response))
         return response
 
     def _call(
@@ -415,6 +418,23 @@ def _describe(error: Exception) -> str:
     return _("connection lost")
 
 
+def server_seconds(response: requests.Response) -> float:
+    """The server's own time on a request, from `Server-Timing: app;dur=MS` (0 when absent)."""
+    for metric in response.headers.get("Server-Timing", "").split(","):
+        name, *params = (part.strip() for part in metric.split(";"))
+        if name != "app":
+            continue
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "dur":
+                try:
+                    milliseconds = float(value.strip().strip('"'))
+                except ValueError:
+                    return 0.0
+                return milliseconds / 1000 if math.isfinite(milliseconds) and milliseconds > 0 else 0.0
+    return 0.0
+
+
 def retry_after_seconds(response: requests.Response) -> float | None:
     """The wait the answer asks for (``Retry-After``: seconds, or an HTTP date), None if none."""
     value = response.headers.get("Retry-After", "").strip()
@@ -467,4 +487,6 @@ def error_for(response: requests.Response) -> SyncError:
     return SyncError(message, code=code, status=status)
 
 
-__all__ = ["SyncClient", "Timeouts", "Traffic", "TransientFailure", "run_cancellable"]
+__all__ = [
+    "SyncClient", "Timeouts", "Traffic", "TransientFailure", "run_cancellable", "server_seconds",
+]

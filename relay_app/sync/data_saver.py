@@ -4,7 +4,8 @@ With the setting on, a sync moves records (small, and what people wait for) and 
 (photos, posters: most of the bytes) for later, unless a person asks for them or the link measured
 during this very run is good. "Good" is judged on what the run already moved: at least
 ``MIN_MEASURED_BYTES`` in total (less tells nothing: a single small answer is all latency) at
-``GOOD_LINK_BYTES_PER_SECOND`` or faster, counted over the time its requests took. 64 KiB/s is
+``GOOD_LINK_BYTES_PER_SECOND`` or faster, counted over the time its requests took less the time the
+server says it worked on them (``Server-Timing``: a busy server is not a slow link). 64 KiB/s is
 about 512 kbit/s: a 2 MB photo in about half a minute, where a 2G link would need ten minutes.
 """
 

@@ -93,6 +93,13 @@ class LocalHttpServer:
         self.stop()
 
 
+# Framing and connection headers are this server's own; the body goes back decompressed.
+_NOT_FORWARDED = frozenset(
+    ("connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "date",
+     "server")
+)
+
+
 def forwarding(upstream: str, rewrite: Callable[[Request, Reply], Reply] | None = None) -> Answer:
     """Pass every request on to ``upstream`` (the real server), and its answer through ``rewrite``."""
 
@@ -103,7 +110,7 @@ def forwarding(upstream: str, rewrite: Callable[[Request, Reply], Reply] | None 
             request.method, f"{upstream}{request.path}", data=request.body, headers=sent, timeout=30
         )
         kept = {name: value for name, value in response.headers.items()
-                if name.lower() in ("content-type", "relay-protocol")}
+                if name.lower() not in _NOT_FORWARDED}
         # requests has decompressed the body; it goes back plain, framed by its length.
         reply = Reply(response.status_code, response.content, kept)
         return rewrite(request, reply) if rewrite is not None else reply
