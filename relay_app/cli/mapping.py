@@ -1,4 +1,4 @@
-"""`relay-app partners nearest`, `relay-app map export` and `relay-app practices by-area`."""
+"""`relay-app partners nearest` (a partner or a place), `map export` and `practices by-area`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from relay_app.config import Paths
 from relay_app.formatting import format_integer, format_quantity
 from relay_app.geo.areas import area_words
 from relay_app.geo.content import KINDS
+from relay_app.geo.position import Position, PositionError, parse_position
 from relay_app.i18n import _, ngettext
 
 MakeParser = Callable[[Any, str, str], argparse.ArgumentParser]
@@ -26,8 +27,12 @@ def register(
     partners = make_parser(commands, "partners", _("partners near each other"))
     partner_actions = partners.add_subparsers(dest="action", metavar="ACTION", required=True)
     nearest = make_parser(partner_actions, "nearest",
-                          _("the partners nearest to one partner, by great-circle distance"))
-    nearest.add_argument("partner", metavar="PARTNER_ID", help=_("the partner's id"))
+                          _("the partners nearest to one partner or to a place, by great-circle distance"))
+    origin = nearest.add_mutually_exclusive_group(required=True)
+    origin.add_argument("partner", metavar="PARTNER_ID", nargs="?", help=_("the partner's id"))
+    origin.add_argument("--at", metavar="LAT,LON",
+                        help=_("a place instead of a partner, in decimal degrees: --at 14.69,-17.44 "
+                               "(--at=-33.92,18.42 when the latitude is negative)"))
     nearest.add_argument("--limit", type=int, default=10, metavar="N",
                          help=_("how many (default: 10)"))
     json_flag(nearest)
@@ -57,13 +62,17 @@ def show_nearest(args: argparse.Namespace, paths: Paths) -> int:
 
     if args.limit < 1:
         raise CliError(_("--limit must be 1 or more."))
+    place = _place(args.at) if args.at is not None else None
     with open_services(paths) as services:
-        nearby = services.map.nearest_partners(args.partner, args.limit)
+        if place is None:
+            nearby = services.map.nearest_partners(args.partner, args.limit)
+        else:
+            nearby = services.map.nearest_partners_to(place.latitude, place.longitude, args.limit)
     if args.json:
         print_json([partner.to_json() for partner in nearby])
         return 0
     if not nearby:
-        print(_("No other partner has a position."))
+        print(_("No other partner has a position.") if place is None else _("No partner has a position."))
         return 0
     countries = codelists.get("countries")
     rows = [
@@ -75,6 +84,13 @@ def show_nearest(args: argparse.Namespace, paths: Paths) -> int:
     print(render_table([_("Distance"), _("Name"), _("City"), _("Country"), _("Email"), _("Phone"),
                         _("Website"), _("ID")], rows))
     return 0
+
+
+def _place(text: str) -> Position:
+    try:
+        return parse_position(text)
+    except PositionError as error:
+        raise CliError(str(error)) from None
 
 
 def export_map_file(args: argparse.Namespace, paths: Paths) -> int:

@@ -69,6 +69,76 @@ def test_nearest_refuses_clearly(cli: Cli, json_file: Callable[[Any], str]) -> N
     assert cli("partners", "nearest", alone, "--json").json() == []
 
 
+def test_nearest_to_a_place(cli: Cli, json_file: Callable[[Any], str]) -> None:
+    """--at takes a place instead of a partner: every partner counts, none is left out as "itself"."""
+    dakar = partner(cli, json_file, "Dakar soil lab", DAKAR)
+    thies = partner(cli, json_file, "Thiès farmers", THIES, city="Thiès")
+    paris = partner(cli, json_file, "Paris network", PARIS, country="FR", city="Paris")
+    partner(cli, json_file, "London trust", LONDON, country="GB", city="London")
+    partner(cli, json_file, "Lost cooperative", None)
+    rufisque = (14.7167, -17.2667)  # between Dakar and Thiès, a little nearer Dakar
+    outcome = cli("partners", "nearest", "--at", "14.7167,-17.2667", "--limit", "3", "--json")
+    assert outcome.code == 0, outcome.err
+    found = outcome.json()
+    assert [row["id"] for row in found] == [dakar, thies, paris]
+    assert found[0]["distance_km"] == pytest.approx(great_circle_km(*rufisque, *DAKAR), abs=0.001)
+    assert found[1]["distance_km"] == pytest.approx(great_circle_km(*rufisque, *THIES), abs=0.001)
+    assert set(found[0]) == {"id", "name", "distance_km", "city", "country", "email", "phone", "website"}
+    # A partner's own position finds that partner first, at no distance.
+    on_paris = cli("partners", "nearest", f"--at={PARIS[0]},{PARIS[1]}", "--limit", "1", "--json").json()
+    assert [(row["id"], row["distance_km"]) for row in on_paris] == [(paris, 0.0)]
+    # A southern latitude: "--at=-…" or a space after the comma, both as a shell passes them.
+    for argv in (["--at=-33.92,18.42"], ["--at", "-33.92, 18.42"]):
+        cape_town = cli("partners", "nearest", *argv, "--limit", "1", "--json")
+        assert cape_town.code == 0, cape_town.err
+        assert [row["id"] for row in cape_town.json()] == [thies]  # Thiès lies east of Dakar
+    text = cli("partners", "nearest", "--at", "48.85,2.35", "--limit", "2")
+    assert text.code == 0, text.err
+    lines = text.out.splitlines()
+    assert "Paris network" in lines[2] and "0.8 km" in lines[2]
+    assert "London trust" in lines[3] and "344.1 km" in lines[3]
+
+
+def test_nearest_to_a_place_on_an_empty_map(cli: Cli, json_file: Callable[[Any], str]) -> None:
+    assert cli("partners", "nearest", "--at", "0,0", "--json").json() == []
+    partner(cli, json_file, "Lost cooperative", None)
+    outcome = cli("partners", "nearest", "--at", "0,0")
+    assert (outcome.code, outcome.out.strip()) == (0, "No partner has a position.")
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("14.69", "“14.69” is not a place"),
+    ("14.69;-17.44", "“14.69;-17.44” is not a place"),
+    ("14,69,-17,44", "is not a place"),
+    ("Dakar", "“Dakar” is not a place"),
+    ("nan,0", "is not a place"),
+    ("inf,0", "is not a place"),
+    ("1_0,0", "is not a place"),
+    (",", "is not a place"),
+    ("91,0", "Latitude 91 is off the globe"),
+    ("-90.0001,0", "Latitude -90.0001 is off the globe"),
+    ("14.69,180.5", "Longitude 180.5 is off the globe"),
+    ("14.69,-200", "Longitude -200 is off the globe"),
+])
+def test_nearest_refuses_a_place_it_cannot_read(cli: Cli, json_file: Callable[[Any], str],
+                                                typed: str, says: str) -> None:
+    partner(cli, json_file, "Dakar soil lab", DAKAR)
+    outcome = cli("partners", "nearest", f"--at={typed}", "--json")
+    assert outcome.code == 1
+    assert outcome.out == ""
+    assert says in outcome.err and len(outcome.err.strip().splitlines()) == 1
+
+
+def test_nearest_wants_a_partner_or_a_place_not_both(cli: Cli, json_file: Callable[[Any], str]) -> None:
+    dakar = partner(cli, json_file, "Dakar soil lab", DAKAR)
+    both = cli("partners", "nearest", dakar, "--at", "14.69,-17.44")
+    assert both.code == 2 and "not allowed with" in both.err
+    neither = cli("partners", "nearest", "--limit", "3")
+    assert neither.code == 2 and "one of the arguments" in neither.err
+    assert cli("partners", "nearest", "--at").code == 2  # no place after it
+    assert cli("partners", "nearest", "--at", "14.69,-17.44", "--limit", "0").code == 1
+
+
 def test_practices_by_area(cli: Cli, json_file: Callable[[Any], str]) -> None:
     add(cli, json_file, "practices", factories.practice())  # (55 - 50) / 50 / 10 y = 10 ‰/yr
     add(cli, json_file, "practices", factories.practice(soc_before_t_ha=80, soc_after_t_ha=81.6,
