@@ -24,7 +24,7 @@ from relay_app.transfer import FileFormat
 from relay_app.ui.checkin import CheckInDesk
 from relay_app.ui.checkin.attendance_file import with_export_suffix
 from relay_app.ui.checkin.attendees_model import CHECKED_IN_COLUMN, STATUS_COLUMN
-from relay_app.ui.checkin.desk import SEARCH_ROWS
+from relay_app.ui.checkin.participant_list import SEARCH_ROWS
 from relay_app.ui.main_window import MainWindow
 from tests import factories
 from tests.ui.conftest import answer_next_dialog, type_text

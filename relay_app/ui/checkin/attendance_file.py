@@ -1,14 +1,18 @@
-"""Where the attendance export goes: a save dialog offering CSV or XLSX."""
+"""The attendance export: where it goes (a save dialog offering CSV or XLSX), and the writing,
+off the GUI thread, of a forum's registrations with their check-ins."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from relay_app.i18n import _
+from relay_app.i18n import _, ngettext
+from relay_app.services import Services
 from relay_app.transfer import FileFormat
+from relay_app.ui.operations import Operation
 
 EXPORT_FORMATS = (FileFormat.CSV, FileFormat.XLSX)
 _REFUSED_IN_NAMES = re.compile(r'[\\/:*?"<>|]+')  # characters some file systems refuse
@@ -35,3 +39,39 @@ def ask_attendance_path(parent: QWidget, forum_name: str) -> Path | None:
         return None
     wanted = next((fmt for fmt, text in filters.items() if text == chosen_filter), FileFormat.CSV)
     return with_export_suffix(Path(chosen), wanted)
+
+
+class AttendanceExport:
+    def __init__(self, parent: QWidget, services: Services, tell: Callable[[str], None]) -> None:
+        self._parent = parent
+        self._service = services.check_ins
+        self._tell = tell
+
+    def export(self, forum_id: str, forum_name: str, path: Path | None = None) -> Operation | None:
+        """Write the forum's registrations to ``path``, or to a file the person chooses."""
+        if path is None:
+            path = ask_attendance_path(self._parent, forum_name)
+            if path is None:
+                return None
+        service = self._service
+        target = path
+
+        def written(count: int) -> None:
+            self._tell(
+                ngettext(
+                    "{count} registration written to {name}.",
+                    "{count} registrations written to {name}.",
+                    count,
+                ).format(count=count, name=target.name)
+            )
+
+        def failed(error: BaseException) -> None:
+            self._tell(_("Export failed: {reason}").format(reason=str(error)))
+
+        return (
+            Operation(self._parent, lambda _progress: service.export_attendance(forum_id, target))
+            .with_progress(_("Exporting to {name}…").format(name=target.name))
+            .success(written)
+            .failure(failed)
+            .run()
+        )

@@ -1,13 +1,19 @@
-"""A walk-in registration: the lists' registration editor in a dialog, its forum already chosen."""
+"""A walk-in registration: the lists' registration editor in a dialog, its forum already chosen,
+and the desk showing the newcomer once saved, ready to be checked in."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from relay_app.i18n import _
 from relay_app.services import Services
+from relay_app.services.checkin import WAITLISTED
 from relay_app.services.drafts import DraftStore
+from relay_app.ui.changes import DataChanges
+from relay_app.ui.checkin.participant_list import ParticipantList
 from relay_app.ui.dialogs import Unsaved, ask_unsaved
 from relay_app.ui.editor.record_editor import RecordEditor
 from relay_app.ui.language import language_signal
@@ -66,3 +72,45 @@ class WalkInDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Walk-in registration"))
+
+
+class WalkIns:
+    """The desk's walk-in dialog (made on first use) and what the desk shows once it saved."""
+
+    def __init__(
+        self, parent: QWidget, services: Services, drafts: DraftStore, participants: ParticipantList,
+        changes: DataChanges, tell: Callable[[str], None],
+    ) -> None:
+        self._parent = parent
+        self._services = services
+        self._drafts = drafts
+        self._participants = participants
+        self._changes = changes
+        self._tell = tell
+        self.dialog: WalkInDialog | None = None
+
+    def start(self, forum_id: str) -> WalkInDialog:
+        """Open the registration editor for a new participant of ``forum_id``."""
+        if self.dialog is None:
+            self.dialog = WalkInDialog(self._services, self._drafts, self._parent)
+            self.dialog.registered.connect(self._registered)
+        self.dialog.start(forum_id)
+        return self.dialog
+
+    def _registered(self, registration_id: str) -> None:
+        participants = self._participants
+        participants.clear_search_quietly()
+        self._changes.records_changed.emit("registrations")  # the desk reads its forum again
+        if participants.select(registration_id):
+            person = participants.selected()
+            if person is not None and person.status == WAITLISTED:
+                # The forum was full: the service put them on the waiting list.
+                self._tell(
+                    _("The forum is full: {name} is on the waiting list, place {place}.").format(
+                        name=person.name, place=person.queue_place or "?"
+                    )
+                )
+            else:
+                name = person.name if person is not None else ""
+                self._tell(_("Registered: {name}. Press Enter to check them in.").format(name=name))
+        participants.search.setFocus()
