@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
@@ -150,6 +151,20 @@ def test_ctrl_z_undoes_the_last_check_in_not_a_delete(
     assert desk.search.text() == "ndi"  # Ctrl+Z went to the desk, not to the text box's undo
     assert desk.toast.message.text() == "Check-in undone: Awa Ndiaye"
     assert not window.panels["registrations"].toast.isVisible()
+
+
+def test_the_undo_button_is_offered_as_soon_as_a_check_in_is_stored(
+    desk: CheckInDesk, services: Services, forum: Forum, qtbot: QtBot
+) -> None:
+    assert not desk.undo_button.isEnabled()  # nothing checked in at this desk yet
+    type_text(qtbot, desk.search, "ndi")
+    qtbot.keyClick(desk.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.counter.text() == "1 of 2 checked in")
+    assert desk.undo_button.isEnabled()
+    QTest.mouseClick(desk.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.counter.text() == "0 of 2 checked in")
+    assert _checked_in_at(services, forum.awa) is None
+    assert not desk.undo_button.isEnabled()  # the one check-in made here is undone
 
 
 def test_space_in_the_list_checks_in_and_typing_there_searches(

@@ -28,7 +28,7 @@ class CheckInActions(QObject):
 
     checked_in = Signal(str)  # a registration id, once its check-in is stored
     check_in_undone = Signal(str)
-    undo_taken = Signal()  # a check-in left the undo list
+    undo_changed = Signal()  # a check-in joined or left the undo list
 
     def __init__(
         self, parent: QWidget, services: Services, participants: ParticipantList,
@@ -100,6 +100,7 @@ class CheckInActions(QObject):
         def done(arrived: Attendee) -> None:
             if arrived.id not in self._checked_here[-1:]:  # Enter pressed twice: one undo step
                 self._checked_here.append(arrived.id)
+                self.undo_changed.emit()
             self._show_arrival(person, arrived)
             self._participants.select(arrived.id)
             self._toast.show_message(
@@ -142,7 +143,7 @@ class CheckInActions(QObject):
             self._toast.show_message(_("Check-in undone: {name}").format(name=person.name))
             self.check_in_undone.emit(person.id)
 
-        self.undo_taken.emit()
+        self.undo_changed.emit()
         return (
             Operation(self._parent, lambda _progress: service.undo_check_in(registration_id))
             .success(undone)

@@ -83,7 +83,7 @@ class CheckInDesk(QWidget):
         self.free_places.give_places.connect(self.give_free_places)
         self.check_ins.checked_in.connect(self.checked_in)
         self.check_ins.check_in_undone.connect(self.check_in_undone)
-        self.check_ins.undo_taken.connect(self._update_buttons)
+        self.check_ins.undo_changed.connect(self._update_buttons)
         self.keys = DeskKeys(self)
         self.search.textChanged.connect(lambda _text: self.refresh(keep_selection=False))
         self.forum.forum_changed.connect(self._forum_changed)
