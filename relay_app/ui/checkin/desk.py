@@ -52,7 +52,7 @@ class CheckInDesk(QWidget):
         self.participants = ParticipantList(services)
         self.toast = Toast()
         tell = self.toast.show_message
-        self.check_ins = CheckInActions(
+        self.check_in_actions = CheckInActions(
             self, services, self.participants, self.head_count, self.toast, changes,
             self.forum_id, lambda: self.refresh(counts=True),
         )
@@ -81,9 +81,9 @@ class CheckInDesk(QWidget):
         self.badges_button.clicked.connect(lambda: self._with_forum(self.documents.print_badges))
         self.lists_button.clicked.connect(lambda: self._with_forum(self.documents.export_list))
         self.free_places.give_places.connect(self.give_free_places)
-        self.check_ins.checked_in.connect(self.checked_in)
-        self.check_ins.check_in_undone.connect(self.check_in_undone)
-        self.check_ins.undo_changed.connect(self._update_buttons)
+        self.check_in_actions.checked_in.connect(self.checked_in)
+        self.check_in_actions.check_in_undone.connect(self.check_in_undone)
+        self.check_in_actions.undo_changed.connect(self._update_buttons)
         self.keys = DeskKeys(self)
         self.search.textChanged.connect(lambda _text: self.refresh(keep_selection=False))
         self.forum.forum_changed.connect(self._forum_changed)
@@ -133,11 +133,11 @@ class CheckInDesk(QWidget):
         self._update_buttons()
 
     def _forum_changed(self) -> None:
-        self.check_ins.forget_undo()
+        self.check_in_actions.forget_undo()
         self.refresh(keep_selection=False, counts=True)
 
     def _records_changed(self, kind: str) -> None:
-        if self.check_ins.announcing:
+        if self.check_in_actions.announcing:
             return  # the desk's own scan, already shown
         if kind == "forums":
             self.forum.reload()  # emits forum_changed when the chosen forum went away
@@ -148,7 +148,7 @@ class CheckInDesk(QWidget):
     def _update_buttons(self) -> None:
         has_forum = self.forum_id() is not None
         self.check_in_button.setEnabled(self.selected() is not None)
-        self.undo_button.setEnabled(self.check_ins.can_undo())
+        self.undo_button.setEnabled(self.check_in_actions.can_undo())
         for button in (self.walk_in_button, self.export_button, self.badges_button, self.lists_button):
             button.setEnabled(has_forum)
 
@@ -167,16 +167,16 @@ class CheckInDesk(QWidget):
     # -- actions ----------------------------------------------------------------------------------
 
     def check_in_selected(self) -> Operation | None:
-        return self.check_ins.check_in_selected()
+        return self.check_in_actions.check_in_selected()
 
     def check_in_scanned(self) -> Operation | None:
-        return self.check_ins.check_in_scanned()
+        return self.check_in_actions.check_in_scanned()
 
     def undo_last(self) -> Operation | None:
-        return self.check_ins.undo_last()
+        return self.check_in_actions.undo_last()
 
     def give_free_places(self) -> Operation | None:
-        return self.check_ins.give_free_places()
+        return self.check_in_actions.give_free_places()
 
     def walk_in(self) -> WalkInDialog | None:
         """Open the registration editor for a new participant of the chosen forum."""
