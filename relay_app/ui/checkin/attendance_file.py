@@ -42,6 +42,8 @@ def ask_attendance_path(parent: QWidget, forum_name: str) -> Path | None:
 
 
 class AttendanceExport:
+    """The desk's "Export attendance…": a forum's registrations with their check-ins, as a file."""
+
     def __init__(self, parent: QWidget, services: Services, tell: Callable[[str], None]) -> None:
         self._parent = parent
         self._service = services.check_ins
