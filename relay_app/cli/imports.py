@@ -51,7 +51,9 @@ def register(
     listing = make_parser(actions, "list", _("every import, newest first"))
     json_flag(listing)
     listing.set_defaults(handler=list_imports)
-    undo = make_parser(actions, "undo", _("delete the records an import created, if none was changed since"))
+    undo = make_parser(actions, "undo", _(
+        "delete the records an import created and put back those it updated, if none was changed since"
+    ))
     undo.add_argument("batch", metavar="BATCH_ID", help=_("the import's id (see `imports list`)"))
     undo.set_defaults(handler=undo_import)
 
@@ -211,20 +213,11 @@ def list_imports(args: argparse.Namespace, paths: Paths) -> int:
 
 def undo_import(args: argparse.Namespace, paths: Paths) -> int:
     from relay_app.imports import undo_batch
-    from relay_app.imports.batches import get_batch
+    from relay_app.imports.batches import get_batch, undo_summary
     from relay_app.services import open_services
 
     with open_services(paths) as services:
         batch = get_batch(services.database, args.batch)
         result = undo_batch(services.database, services.records(batch.kind), args.batch)
-    text = ngettext(
-        "Import undone: {count} record deleted.", "Import undone: {count} records deleted.", result.deleted
-    ).format(count=result.deleted)
-    if result.kept_updates:
-        text += " " + ngettext(
-            "{count} record it updated keeps its new values.",
-            "{count} records it updated keep their new values.",
-            result.kept_updates,
-        ).format(count=result.kept_updates)
-    print(text)
+    print(undo_summary(result))
     return 0

@@ -1,16 +1,19 @@
 """Every import is a batch: listed, and undone as a whole while its records are unchanged.
 
 The batch keeps the records the import created, each with its ``updated_at`` at the end of the
-import. Undo deletes them through the records service (tombstones that sync, like any delete), in
-the same transaction as the check that none was edited since; it is refused, naming them, when any
-was (its ``updated_at`` moved: an edit here, or one pulled from the server). Records the import
-updated are not put back as they were: undo says how many there were.
+import, and the records it updated, each with the values the import replaced (only the fields it
+changed, as JSON) and its ``updated_at`` after the import. Undo deletes the created ones and puts
+the old values back on the updated ones, through the records service (tombstones and edits that
+sync like any others), in the same transaction as the check that none was changed since; it is
+refused, naming them, when any was (its ``updated_at`` moved: an edit here, one pulled from the
+server, a delete). Batches made before the values were kept (migration 0009) leave their updates
+as they are: undo says how many there were.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,8 +25,9 @@ from relay_app.i18n import _, ngettext
 from relay_app.services.errors import ServiceError
 from relay_app.services.records import CHUNK, RecordService
 from relay_app.store.database import Database
-from relay_app.store.models import RECORD_MODELS, ImportBatch, ImportBatchRecord
+from relay_app.store.models import RECORD_MODELS, ImportBatch, ImportBatchRecord, ImportBatchUpdate
 from relay_app.store.types import utc_now
+from relay_app.sync.values import column_value
 
 SHOWN_NAMES = 5
 
@@ -60,10 +64,28 @@ def _view(row: ImportBatch) -> BatchView:
     )
 
 
+@dataclass(frozen=True)
+class ReplacedValues:
+    """What an import changed on an existing record: the values before (JSON-ready, the changed
+    fields only) and the record's ``updated_at`` once the import had written."""
+
+    previous: dict[str, Any]
+    version: datetime
+
+
 def record_batch(
-    session: Session, kind: str, file_name: str, created: Sequence[tuple[str, datetime]], updated: int
+    session: Session,
+    kind: str,
+    file_name: str,
+    created: Sequence[tuple[str, datetime]],
+    updated: int,
+    replaced: Mapping[str, ReplacedValues] | None = None,
 ) -> str:
-    """Write the batch of an import inside its transaction; returns the batch id."""
+    """Write the batch of an import inside its transaction; returns the batch id.
+
+    ``updated`` counts the rows that changed a record; ``replaced`` holds, by record id, what undo
+    needs to put each of those records back.
+    """
     batch_id = str(uuid.uuid4())
     session.add(
         ImportBatch(
@@ -78,6 +100,15 @@ def record_batch(
             [
                 {"batch_id": batch_id, "record_id": record_id, "version": version}
                 for record_id, version in created
+            ],
+        )
+    if replaced:
+        session.execute(
+            insert(ImportBatchUpdate),
+            [
+                {"batch_id": batch_id, "record_id": record_id, "version": saved.version,
+                 "previous": saved.previous}
+                for record_id, saved in replaced.items()
             ],
         )
     return batch_id
@@ -120,43 +151,101 @@ def _refusal(records: RecordService, session: Session, edited: Sequence[str]) ->
 @dataclass(frozen=True)
 class UndoResult:
     batch: BatchView
-    deleted: int
-    already_gone: int
-    kept_updates: int
+    deleted: int  # records the import created, now deleted
+    already_gone: int  # records it created that were deleted before the undo
+    restored: int  # records it updated, their previous values back
+    kept_updates: int  # records it updated that keep their new values (a batch older than 0009)
+
+
+def _versions(session: Session, table: Any, batch_id: str) -> dict[str, datetime]:
+    listed = session.execute(select(table.record_id, table.version).where(table.batch_id == batch_id))
+    return {record_id: version for record_id, version in listed}
+
+
+def _current(session: Session, model: Any, ids: Sequence[str]) -> dict[str, tuple[datetime, bool]]:
+    """id -> (updated_at, deleted) of the records of ``ids`` still in the table."""
+    found: dict[str, tuple[datetime, bool]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        rows = session.execute(select(model.id, model.updated_at, model.deleted).where(model.id.in_(chunk)))
+        found.update((record_id, (updated_at, deleted)) for record_id, updated_at, deleted in rows)
+    return found
 
 
 def undo_batch(database: Database, records: RecordService, batch_id: str) -> UndoResult:
-    """Delete the records of ``batch_id`` (all, or none when one was edited since)."""
+    """Delete the records ``batch_id`` created and put back those it updated (all, or nothing when
+    one was changed since)."""
     batch = get_batch(database, batch_id)
     if batch.undone_at is not None:
         raise UndoRefused(_("This import was already undone."))
     if records.kind != batch.kind:
         raise ValueError(f"batch {batch_id} is of {batch.kind}, not {records.kind}")
     model = RECORD_MODELS[batch.kind]
-    # One transaction: no edit (a sync's pull) can land between the check and the deletes.
+    # One transaction: no edit (a sync's pull) can land between the check and the writes.
     with database.write() as session:
-        listed = session.execute(
-            select(ImportBatchRecord.record_id, ImportBatchRecord.version).where(
-                ImportBatchRecord.batch_id == batch_id
-            )
-        )
-        versions = {record_id: version for record_id, version in listed}
-        ids = list(versions)
-        live: dict[str, Any] = {}  # id -> updated_at, of the records still here
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            found = session.execute(
-                select(model.id, model.updated_at).where(model.id.in_(chunk), model.deleted.is_(False))
-            )
-            live.update((record_id, updated_at) for record_id, updated_at in found)
-        edited = [i for i in ids if i in live and live[i] != versions[i]]
+        created = _versions(session, ImportBatchRecord, batch_id)
+        updated = _versions(session, ImportBatchUpdate, batch_id)
+        now_created = _current(session, model, list(created))
+        now_updated = _current(session, model, list(updated))
+        # A created record deleted since is simply gone; an updated one deleted since has changed.
+        live = [i for i in created if i in now_created and not now_created[i][1]]
+        edited = [i for i in live if now_created[i][0] != created[i]]
+        edited += [i for i in updated if i not in now_updated or now_updated[i][0] != updated[i]]
         if edited:
             raise UndoRefused(_refusal(records, session, edited))
-        wanted = [i for i in ids if i in live]
-        if wanted:
-            records.delete_in(session, wanted)
+        restored = _put_back(session, records, batch_id, list(updated))
+        if live:
+            records.delete_in(session, live)
         row = session.get(ImportBatch, batch_id)
         assert row is not None
         row.undone_at = utc_now()
         batch = _view(row)
-    return UndoResult(batch, len(wanted), len(ids) - len(wanted), batch.updated)
+    kept = batch.updated if not updated else 0
+    return UndoResult(batch, len(live), len(created) - len(live), restored, kept)
+
+
+def _put_back(session: Session, records: RecordService, batch_id: str, ids: Sequence[str]) -> int:
+    """The values the import replaced, written back as ordinary edits (they sync); returns how many
+    records changed."""
+    model = records.model
+    restored = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        rows = {row.id: row for row in session.scalars(select(model).where(model.id.in_(chunk)))}
+        saved = session.execute(
+            select(ImportBatchUpdate.record_id, ImportBatchUpdate.previous).where(
+                ImportBatchUpdate.batch_id == batch_id, ImportBatchUpdate.record_id.in_(chunk)
+            )
+        )
+        for record_id, previous in saved:
+            row = rows[record_id]
+            values = records.view(row).values
+            fields = set(values)
+            values.update(
+                (name, column_value(records.kind, name, raw))
+                for name, raw in previous.items()
+                if name in fields  # a field the form no longer has stays as it is
+            )
+            if records.apply(session, row, values):
+                restored += 1
+    return restored
+
+
+def undo_summary(result: UndoResult) -> str:
+    """What an undo did, in one translated line (the CLI's and the window's)."""
+    text = ngettext(
+        "Import undone: {count} record deleted.", "Import undone: {count} records deleted.", result.deleted
+    ).format(count=result.deleted)
+    if result.restored:
+        text += " " + ngettext(
+            "{count} record it updated has its previous values again.",
+            "{count} records it updated have their previous values again.",
+            result.restored,
+        ).format(count=result.restored)
+    if result.kept_updates:
+        text += " " + ngettext(
+            "{count} record it updated keeps its new values.",
+            "{count} records it updated keep their new values.",
+            result.kept_updates,
+        ).format(count=result.kept_updates)
+    return text

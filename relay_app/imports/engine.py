@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from relay_app.i18n import _
-from relay_app.imports.batches import record_batch
+from relay_app.imports.batches import ReplacedValues, record_batch
 from relay_app.imports.duplicates import NAME_FIELDS, DuplicateMatch, find_duplicates, names_of
 from relay_app.imports.mapping import ID_COLUMN, ColumnMapping, match_columns, read_mapping_file
 from relay_app.imports.memory import remember, remembered
@@ -296,6 +296,7 @@ def _write_plan(
     mapped = _mapped_fields(service, preview.mapping)
     targets = [match.record_id for _row, decision, match in plan if decision is Duplicates.UPDATE and match]
     created: list[tuple[str, Any]] = []
+    previous: dict[str, dict[str, Any]] = {}  # id -> the values the import replaced, as they were first
     with service.database.write() as session, session.no_autoflush:
         existing = {}
         for start in range(0, len(targets), CHUNK):
@@ -314,8 +315,12 @@ def _write_plan(
                 target = existing[match.record_id]
                 current = service.view(target).values
                 merged = {**current, **{name: cleaned[name] for name in mapped}}
-                if service.apply(session, target, merged, seq=next(seqs)):
+                changed = service.apply(session, target, merged, seq=next(seqs))
+                if changed:
                     outcome.updated += 1
+                    replaced = previous.setdefault(target.id, {})
+                    for name in changed:  # two rows updating one record: the first value is the old one
+                        replaced.setdefault(name, current[name])
                 else:
                     outcome.unchanged += 1
                 continue
@@ -330,8 +335,12 @@ def _write_plan(
             chunk = slice(start, start + BULK)
             created.extend(service.insert_many(session, new[chunk], new_seqs[chunk]))
         outcome.created = len(created)
+        replaced = {
+            record_id: ReplacedValues(service.form.to_json(values), existing[record_id].updated_at)
+            for record_id, values in previous.items()
+        }
         outcome.batch_id = record_batch(
-            session, service.kind, preview.file.path.name, created, outcome.updated
+            session, service.kind, preview.file.path.name, created, outcome.updated, replaced
         )
     if progress is not None:
         progress(len(plan), len(plan))

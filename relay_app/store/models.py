@@ -345,6 +345,18 @@ class ImportBatchRecord(Base):
     version: Mapped[datetime] = mapped_column()
 
 
+class ImportBatchUpdate(Base):
+    """A record an import updated: the values it replaced (JSON, only the fields it changed) and its
+    ``updated_at`` after the import, so undo can put them back while nobody has changed it since."""
+
+    __tablename__ = "import_batch_updates"
+
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[datetime] = mapped_column()
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class ImportMapping(Base):
     """The column -> field mapping last used for a set of headers (kind + sorted folded headers)."""
 

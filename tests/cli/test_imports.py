@@ -121,3 +121,28 @@ def test_an_undo_after_an_edit_is_refused_naming_the_record(
     refused = cli("imports", "undo", batch["id"])
     assert refused.code == 1 and "Terres du Mali" in refused.err
     assert _count(cli) == 2
+
+
+def test_an_undo_after_duplicates_update_puts_the_old_values_back(cli: Cli, tmp_path: Path):
+    mapping = str(_mapping(tmp_path))
+    first = _file(tmp_path, [ROWS[0], ROWS[2]])
+    assert cli("records", "import", "partners", str(first), "--mapping", mapping).code == 0
+    before = sorted(cli("records", "list", "partners", "--json").json(), key=lambda p: p["name"])
+    changed = [[*ROWS[0][:4], "contact@cooperative.example.org"], [*ROWS[2][:4], "terres@example.org"],
+               ["Nouveau venu", "Partenaire", "Recherche et formation", "Niger", ""]]
+    again = cli("records", "import", "partners", str(_file(tmp_path, changed, "encore.csv")),
+                "--duplicates", "update", "--json")
+    assert again.code == 0, again.err
+    assert (again.json()["created"], again.json()["updated"]) == (1, 2)
+    pending = cli("status", "--json").json()["pending_changes"]
+
+    undone = cli("imports", "undo", again.json()["batch_id"])
+
+    assert undone.code == 0, undone.err
+    assert undone.out.strip() == (
+        "Import undone: 1 record deleted. 2 records it updated have their previous values again."
+    )
+    after = sorted(cli("records", "list", "partners", "--json").json(), key=lambda p: p["name"])
+    assert [(p["name"], p["email"]) for p in after] == [(p["name"], p["email"]) for p in before]
+    assert [p["updated_at"] for p in after] != [p["updated_at"] for p in before]  # edits that sync
+    assert cli("status", "--json").json()["pending_changes"] == pending  # coalesced, still waiting

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget, QWizard
 
 from relay_app.i18n import _, ngettext
 from relay_app.imports import UndoResult, undo_batch
+from relay_app.imports.batches import undo_summary
 from relay_app.imports.engine import ImportOutcome
 from relay_app.ui.imports.state import ImportState
 from relay_app.ui.operations import Operation
@@ -50,7 +51,10 @@ class ResultPage(QWizardPage):
         self.result.setWordWrap(True)
         self.result.setObjectName("importResult")
         self.undo_button = QPushButton(_("&Undo this import"))
-        self.undo_button.setToolTip(_("Delete the records this import created, if none was changed since."))
+        self.undo_button.setToolTip(
+            _("Delete the records this import created and put back those it updated, "
+              "if none was changed since.")
+        )
         self.undo_button.clicked.connect(self.undo)
         layout = QVBoxLayout(self)
         layout.addWidget(self.result)
@@ -62,7 +66,7 @@ class ResultPage(QWizardPage):
         outcome = self.state.outcome
         assert outcome is not None
         self.result.setText(outcome_text(outcome))
-        self.undo_button.setEnabled(bool(outcome.batch_id and outcome.created))
+        self.undo_button.setEnabled(bool(outcome.batch_id and outcome.written))
         if outcome.written:
             self._on_changed(self.state.kind)
 
@@ -73,13 +77,7 @@ class ResultPage(QWizardPage):
         self.undo_button.setEnabled(False)
 
         def undone(result: UndoResult) -> None:
-            self.result.setText(
-                ngettext(
-                    "Import undone: {count} record deleted.",
-                    "Import undone: {count} records deleted.",
-                    result.deleted,
-                ).format(count=result.deleted)
-            )
+            self.result.setText(undo_summary(result))
             self._on_changed(self.state.kind)
 
         def refused(error: BaseException) -> None:
