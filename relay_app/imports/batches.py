@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from relay_app.i18n import _, ngettext
@@ -45,6 +45,7 @@ class BatchView:
     created: int
     updated: int
     undone_at: datetime | None
+    values_kept: bool = True  # False for a batch made before the replaced values were kept (0009)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,13 +56,20 @@ class BatchView:
             "created": self.created,
             "updated": self.updated,
             "undone_at": self.undone_at.isoformat() if self.undone_at else None,
+            "values_kept": self.values_kept,
         }
 
 
-def _view(row: ImportBatch) -> BatchView:
+def _view(row: ImportBatch, kept: bool) -> BatchView:
     return BatchView(
-        row.id, row.kind, row.file_name, row.imported_at, row.created, row.updated, row.undone_at
+        row.id, row.kind, row.file_name, row.imported_at, row.created, row.updated, row.undone_at,
+        values_kept=kept or not row.updated,
     )
+
+
+def _with_values(session: Session) -> set[str]:
+    """The batches whose replaced values were kept."""
+    return set(session.scalars(select(ImportBatchUpdate.batch_id).distinct()))
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class ReplacedValues:
 
     previous: dict[str, Any]
     version: datetime
+    version_before: datetime
 
 
 def record_batch(
@@ -107,7 +116,7 @@ def record_batch(
             insert(ImportBatchUpdate),
             [
                 {"batch_id": batch_id, "record_id": record_id, "version": saved.version,
-                 "previous": saved.previous}
+                 "version_before": saved.version_before, "previous": saved.previous}
                 for record_id, saved in replaced.items()
             ],
         )
@@ -117,8 +126,9 @@ def record_batch(
 def list_batches(database: Database) -> list[BatchView]:
     """Every import, newest first."""
     with database.read() as session:
+        kept = _with_values(session)
         rows = session.scalars(select(ImportBatch).order_by(ImportBatch.imported_at.desc()))
-        return [_view(row) for row in rows]
+        return [_view(row, row.id in kept) for row in rows]
 
 
 def get_batch(database: Database, batch_id: str) -> BatchView:
@@ -126,7 +136,10 @@ def get_batch(database: Database, batch_id: str) -> BatchView:
         row = session.get(ImportBatch, batch_id)
         if row is None:
             raise ServiceError(_("No import with id {id}.").format(id=batch_id))
-        return _view(row)
+        kept = session.scalar(
+            select(ImportBatchUpdate.record_id).where(ImportBatchUpdate.batch_id == batch_id).limit(1)
+        )
+        return _view(row, kept is not None)
 
 
 def _refusal(records: RecordService, session: Session, edited: Sequence[str]) -> str:
@@ -199,7 +212,7 @@ def undo_batch(database: Database, records: RecordService, batch_id: str) -> Und
         row = session.get(ImportBatch, batch_id)
         assert row is not None
         row.undone_at = utc_now()
-        batch = _view(row)
+        batch = _view(row, bool(updated))
     kept = batch.updated if not updated else 0
     return UndoResult(batch, len(live), len(created) - len(live), restored, kept)
 
@@ -213,11 +226,12 @@ def _put_back(session: Session, records: RecordService, batch_id: str, ids: Sequ
         chunk = list(ids[start : start + CHUNK])
         rows = {row.id: row for row in session.scalars(select(model).where(model.id.in_(chunk)))}
         saved = session.execute(
-            select(ImportBatchUpdate.record_id, ImportBatchUpdate.previous).where(
-                ImportBatchUpdate.batch_id == batch_id, ImportBatchUpdate.record_id.in_(chunk)
-            )
+            select(
+                ImportBatchUpdate.record_id, ImportBatchUpdate.previous, ImportBatchUpdate.version_before
+            ).where(ImportBatchUpdate.batch_id == batch_id, ImportBatchUpdate.record_id.in_(chunk))
         )
-        for record_id, previous in saved:
+        moved: list[tuple[str, datetime, datetime]] = []
+        for record_id, previous, version_before in saved:
             row = rows[record_id]
             values = records.view(row).values
             fields = set(values)
@@ -228,7 +242,29 @@ def _put_back(session: Session, records: RecordService, batch_id: str, ids: Sequ
             )
             if records.apply(session, row, values):
                 restored += 1
+            moved.append((record_id, version_before, row.updated_at))
+        _carry_versions(session, batch_id, moved)
     return restored
+
+
+def _carry_versions(session: Session, batch_id: str, moved: Sequence[tuple[str, datetime, datetime]]) -> None:
+    """A record put back is as it was before this import: an earlier import that left it at that
+    version (and whose undo would otherwise see it "changed since") now knows its new one."""
+    before = {record_id: (old, new) for record_id, old, new in moved}
+    for table in (ImportBatchRecord, ImportBatchUpdate):
+        listed = session.execute(
+            select(table.batch_id, table.record_id, table.version).where(
+                table.record_id.in_(list(before)), table.batch_id != batch_id
+            )
+        ).all()
+        for other, record_id, version in listed:
+            old, new = before[record_id]
+            if version == old:
+                session.execute(
+                    update(table)
+                    .where(table.batch_id == other, table.record_id == record_id)
+                    .values(version=new)
+                )
 
 
 def undo_summary(result: UndoResult) -> str:

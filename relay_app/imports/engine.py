@@ -4,9 +4,11 @@
    (``mapping``; a mapping file or the one remembered for these headers comes first).
 2. ``check``: every row of the whole file mapped, its code-list labels turned into codes
    (``values``), validated by the one form validator and its references checked in bulk; then
-   the valid rows compared with the records already here (``duplicates``).
+   the valid rows compared with the records already here and with the earlier rows of the file
+   (``duplicates``).
 3. ``write``: all or nothing, or only the valid rows; each duplicate skipped, updated or created
-   as asked; one transaction, after a backup, recorded as one batch that can be undone
+   as asked (a row repeating an earlier row of the file, when updated, gives its non-empty values
+   to the record that row creates); one transaction, after a backup, recorded as one batch that can be undone
    (``batches``). ``write_rejects`` saves the rows not imported, with their errors, as an XLSX
    file to fix and import again.
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -114,6 +116,7 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0  # duplicates skipped as asked
+    merged: int = 0  # rows repeating an earlier row of the file, their values put on its record
     held_back: list[DuplicateMatch] = field(default_factory=list)  # duplicates nobody decided on
     invalid: int = 0  # rows with errors, not imported
     batch_id: str | None = None
@@ -129,6 +132,7 @@ class ImportOutcome:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "merged": self.merged,
             "held_back": [match.to_json() for match in self.held_back],
             "invalid": self.invalid,
             "batch_id": self.batch_id,
@@ -263,6 +267,8 @@ def write(
     if preview.invalid_count and not valid_only:
         return outcome
     plan: list[tuple[CheckedRow, Duplicates | None, DuplicateMatch | None]] = []
+    new_at: dict[int, int] = {}  # row number -> its place in the plan, for the rows made new records
+    mapped = _mapped_fields(service, preview.mapping)
     for row in preview.rows:
         if row.cleaned is None:
             continue
@@ -276,6 +282,14 @@ def write(
             if decision is Duplicates.SKIP:
                 outcome.skipped += 1
                 continue
+            if decision is Duplicates.UPDATE and match.same_row is not None:
+                if _merge_into_earlier(service, mapped, plan, new_at.get(match.same_row), row):
+                    outcome.merged += 1
+                else:
+                    outcome.held_back.append(match)
+                continue
+        else:
+            new_at[row.number] = len(plan)
         plan.append((row, decision, match))
     remember(service.database, preview.mapping)
     if not plan:
@@ -283,6 +297,29 @@ def write(
     take_backup(service.database.path, "import")  # a whole file at once: one step back must be possible
     _write_plan(service, preview, plan, outcome, progress)
     return outcome
+
+
+def _merge_into_earlier(
+    service: RecordService,
+    mapped: Sequence[str],
+    plan: list[tuple[CheckedRow, Duplicates | None, DuplicateMatch | None]],
+    index: int | None,
+    row: CheckedRow,
+) -> bool:
+    """Put the non-empty values of ``row`` (of the mapped fields) on the record the earlier row at
+    ``plan[index]`` creates. False, and nothing changed, when the two together break a rule (an end
+    date before the other row's start date): the row is then held back like an undecided one."""
+    if index is None or row.cleaned is None:
+        return False
+    earlier = plan[index][0]
+    kept = dict(earlier.cleaned or {})
+    given = kept.pop(ID_COLUMN, None) or row.cleaned.get(ID_COLUMN)
+    later = {name: row.cleaned[name] for name in mapped if row.cleaned.get(name) not in (None, "", [])}
+    result = service.form.validate({**kept, **later})
+    if result.errors:
+        return False
+    plan[index] = (replace(earlier, cleaned={**result.cleaned, ID_COLUMN: given}), None, None)
+    return True
 
 
 def _write_plan(
@@ -294,9 +331,13 @@ def _write_plan(
 ) -> None:
     model = service.model
     mapped = _mapped_fields(service, preview.mapping)
-    targets = [match.record_id for _row, decision, match in plan if decision is Duplicates.UPDATE and match]
+    targets = [
+        match.record_id for _row, decision, match in plan
+        if decision is Duplicates.UPDATE and match is not None and match.record_id is not None
+    ]
     created: list[tuple[str, Any]] = []
     previous: dict[str, dict[str, Any]] = {}  # id -> the values the import replaced, as they were first
+    versions_before: dict[str, Any] = {}  # id -> its updated_at before the import
     with service.database.write() as session, session.no_autoflush:
         existing = {}
         for start in range(0, len(targets), CHUNK):
@@ -311,9 +352,10 @@ def _write_plan(
                 progress(done, len(plan))
             cleaned = dict(row.cleaned or {})
             requested = cleaned.pop(ID_COLUMN, None)
-            if decision is Duplicates.UPDATE and match is not None:
+            if decision is Duplicates.UPDATE and match is not None and match.record_id is not None:
                 target = existing[match.record_id]
                 current = service.view(target).values
+                versions_before.setdefault(target.id, target.updated_at)
                 merged = {**current, **{name: cleaned[name] for name in mapped}}
                 changed = service.apply(session, target, merged, seq=next(seqs))
                 if changed:
@@ -336,7 +378,9 @@ def _write_plan(
             created.extend(service.insert_many(session, new[chunk], new_seqs[chunk]))
         outcome.created = len(created)
         replaced = {
-            record_id: ReplacedValues(service.form.to_json(values), existing[record_id].updated_at)
+            record_id: ReplacedValues(
+                service.form.to_json(values), existing[record_id].updated_at, versions_before[record_id]
+            )
             for record_id, values in previous.items()
         }
         outcome.batch_id = record_batch(

@@ -136,3 +136,30 @@ def test_a_batch_without_saved_values_deletes_what_it_created_and_says_the_updat
         "Import undone: 1 record deleted. 3 records it updated keep their new values."
     )
     assert {v.values["city"] for v in partners.list()} == {"Kaolack", "Ouagadougou", "Ségou"}
+
+
+def test_after_undoing_the_later_import_the_earlier_one_can_be_undone_too(
+    services: Services, partners: RecordService, first: dict[str, dict], tmp_path: Path
+) -> None:
+    second = _second(partners, tmp_path)
+    earlier = next(b for b in list_batches(services.database) if b.id != second)
+    undo_batch(services.database, partners, second)
+
+    result = undo_batch(services.database, partners, earlier.id)
+
+    assert result.deleted == 2  # what the first import created, put back as it had left it
+    assert [view.values["name"] for view in partners.list()] == ["Terres du Mali"]
+
+
+def test_a_record_edited_between_two_imports_keeps_the_earlier_import_from_being_undone(
+    services: Services, partners: RecordService, first: dict[str, dict], tmp_path: Path
+) -> None:
+    sahel = next(v for v in partners.list() if v.values["name"] == "Réseau Sahel")
+    partners.update(sahel.id, {"city": "Bobo-Dioulasso"})
+    second = _second(partners, tmp_path)
+    earlier = next(b for b in list_batches(services.database) if b.id != second)
+    undo_batch(services.database, partners, second)
+    assert partners.get(sahel.id).values["city"] == "Bobo-Dioulasso"  # as the edit left it
+
+    with pytest.raises(UndoRefused, match="Réseau Sahel"):
+        undo_batch(services.database, partners, earlier.id)

@@ -440,7 +440,9 @@ def test_upgrade_from_0008_to_0009_keeps_a_batch_whose_undo_then_leaves_its_upda
 
     after, schema_after = _table_contents(paths.database), _schema(paths.database)
     assert set(after) == set(before) | {"import_batch_updates"}
-    assert after["import_batch_updates"] == (["batch_id", "record_id", "version", "previous"], [])
+    assert after["import_batch_updates"] == (
+        ["batch_id", "record_id", "version", "version_before", "previous"], []
+    )
     assert all(after[table] == before[table] for table in before)
     assert all(schema_after[name] == sql for name, sql in schema_before.items())
     with open_services(paths) as services:

@@ -23,6 +23,14 @@ def outcome_text(outcome: ImportOutcome) -> str:
     ]
     if outcome.unchanged:
         parts.append(_("{count} unchanged").format(count=outcome.unchanged))
+    if outcome.merged:
+        parts.append(
+            ngettext(
+                "{count} repeated row added to an earlier row's record",
+                "{count} repeated rows added to earlier rows' records",
+                outcome.merged,
+            ).format(count=outcome.merged)
+        )
     if outcome.skipped:
         parts.append(
             ngettext("{count} duplicate skipped", "{count} duplicates skipped", outcome.skipped).format(

@@ -23,10 +23,15 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.String(length=36), nullable=False),
         sa.Column("record_id", sa.String(length=36), nullable=False),
         sa.Column("version", sa.String(length=32), nullable=False),
+        sa.Column("version_before", sa.String(length=32), nullable=False),
         sa.Column("previous", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("batch_id", "record_id"),
     )
+    # Undo looks up the other imports of the records it puts back.
+    op.create_index("ix_import_batch_updates_record_id", "import_batch_updates", ["record_id"])
+    op.create_index("ix_import_batch_records_record_id", "import_batch_records", ["record_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_import_batch_records_record_id", table_name="import_batch_records")
     op.drop_table("import_batch_updates")
