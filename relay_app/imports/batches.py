@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from relay_app.i18n import _, ngettext
 from relay_app.services.errors import ServiceError
+from relay_app.services.outbox import reserve_seqs
 from relay_app.services.records import CHUNK, RecordService
 from relay_app.store.database import Database
 from relay_app.store.models import RECORD_MODELS, ImportBatch, ImportBatchRecord, ImportBatchUpdate
@@ -222,6 +223,8 @@ def _put_back(session: Session, records: RecordService, batch_id: str, ids: Sequ
     records changed."""
     model = records.model
     restored = 0
+    # One counter update for all: each one alone re-scans every object the session holds.
+    seqs = iter(reserve_seqs(session, len(ids)))
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
         rows = {row.id: row for row in session.scalars(select(model).where(model.id.in_(chunk)))}
@@ -240,8 +243,9 @@ def _put_back(session: Session, records: RecordService, batch_id: str, ids: Sequ
                 for name, raw in previous.items()
                 if name in fields  # a field the form no longer has stays as it is
             )
-            if records.apply(session, row, values):
-                restored += 1
+            with session.no_autoflush:  # the outbox lookup of each edit would flush the chunk's others
+                changed = records.apply(session, row, values, seq=next(seqs))
+            restored += bool(changed)
             moved.append((record_id, version_before, row.updated_at))
         _carry_versions(session, batch_id, moved)
     return restored
@@ -257,14 +261,19 @@ def _carry_versions(session: Session, batch_id: str, moved: Sequence[tuple[str, 
                 table.record_id.in_(list(before)), table.batch_id != batch_id
             )
         ).all()
-        for other, record_id, version in listed:
-            old, new = before[record_id]
-            if version == old:
-                session.execute(
-                    update(table)
-                    .where(table.batch_id == other, table.record_id == record_id)
-                    .values(version=new)
-                )
+        carried = [
+            {"other": other, "moved": record_id, "after": before[record_id][1]}
+            for other, record_id, version in listed
+            if version == before[record_id][0]
+        ]
+        if carried:  # one statement, many rows: nothing in the session to keep in step
+            columns = table.__table__.c
+            session.connection().execute(
+                update(table.__table__)
+                .where(columns.batch_id == bindparam("other"), columns.record_id == bindparam("moved"))
+                .values(version=bindparam("after")),
+                carried,
+            )
 
 
 def undo_summary(result: UndoResult) -> str:
