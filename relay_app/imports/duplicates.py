@@ -83,10 +83,14 @@ class DuplicateMatch:
         }
 
 
+_SCHEME = re.compile(r"^[a-z]+://")
+
+
 def website_key(url: str | None) -> str | None:
     """"https://www.Example.org/" and "http://example.org" are one site."""
-    text = (url or "").strip().casefold()
-    text = re.sub(r"^[a-z]+://", "", text)
+    if not url:
+        return None
+    text = _SCHEME.sub("", url.strip().casefold())
     text = text.removeprefix("www.").rstrip("/")
     return text or None
 
@@ -118,7 +122,7 @@ class _EarlierRows:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.first: dict[tuple[str, Any], int | str] = {}  # key -> earlier row number, or record id
-        self.titles: dict[int, str] = {}
+        self.rows: dict[int, Mapping[str, Any]] = {}  # its values, for its title when repeated
 
     def match(
         self, number: int, keys: Sequence[tuple[str, Any]], titles: Mapping[str, str]
@@ -126,13 +130,14 @@ class _EarlierRows:
         for reason, key in keys:
             earlier = self.first.get((reason, key))
             if isinstance(earlier, int):
-                return DuplicateMatch(number, None, reason, 100, self.titles[earlier], same_row=earlier)
+                title = _title(self.kind, self.rows[earlier])
+                return DuplicateMatch(number, None, reason, 100, title, same_row=earlier)
             if earlier is not None:
                 return DuplicateMatch(number, earlier, reason, 100, titles[earlier])
         return None
 
     def add(self, number: int, values: Mapping[str, Any], keys: Sequence[tuple[str, Any]]) -> None:
-        self.titles[number] = _title(self.kind, values)
+        self.rows[number] = values
         self.lend(number, keys)
 
     def lend(self, earlier: int | str, keys: Sequence[tuple[str, Any]]) -> None:

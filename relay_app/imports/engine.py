@@ -8,8 +8,8 @@
    (``duplicates``).
 3. ``write``: all or nothing, or only the valid rows; each duplicate skipped, updated or created
    as asked (a row repeating an earlier row of the file, when updated, gives its non-empty values
-   to the record that row creates); one transaction, after a backup, recorded as one batch that can be undone
-   (``batches``). ``write_rejects`` saves the rows not imported, with their errors, as an XLSX
+   to the record that row creates); one transaction, after a backup, recorded as one batch that
+   can be undone (``batches``). ``write_rejects`` saves the rows not imported, with their errors, as an XLSX
    file to fix and import again.
 
 Progress callbacks report ``(done, total)``; raising from one cancels, and nothing is written.
