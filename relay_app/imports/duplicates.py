@@ -208,19 +208,23 @@ def find_duplicates(
     earlier_rows = _EarlierRows(kind)
     matches: dict[int, DuplicateMatch] = {}
     choices = {country: [name for name, _id in names] for country, names in existing.names_in.items()}
-    contacts = CONTACT_FIELDS[kind]
+    contacts = [(reason, KEYS[reason]) for reason in CONTACT_FIELDS[kind]]
+    any_existing = bool(existing.ids)  # a first import: only the file's own repeats to look for
 
     for number, values in rows:
         name, country = _name(kind, values), _country(values)
         keys = [
-            (reason, key) for reason in contacts if (key := KEYS[reason](values.get(reason))) is not None
+            (reason, key) for reason, key_of in contacts if (key := key_of(values.get(reason))) is not None
         ]
         if name:
             keys.append(("name", (country, name)))
-        hit = _same_as_existing(existing, values.get("id"), keys)
-        match = None if hit is None else DuplicateMatch(number, hit[0], hit[1], 100, existing.ids[hit[0]])
+        match = None
+        if any_existing:
+            hit = _same_as_existing(existing, values.get("id"), keys)
+            if hit is not None:
+                match = DuplicateMatch(number, hit[0], hit[1], 100, existing.ids[hit[0]])
         match = match or earlier_rows.match(number, keys, existing.ids)
-        if match is None and name:
+        if match is None and name and any_existing:
             close = _close_name(existing, choices.get(country, []), name, country, fuzz, process)
             if close is not None:
                 record_id, score = close

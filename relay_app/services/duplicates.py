@@ -92,7 +92,10 @@ _WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Lower case, without accents, words sorted: "Émile  DURAND" and "durand emile" match."""
-    bare = unicodedata.normalize("NFKD", text).translate(_WITHOUT_MARKS).casefold()
+    if text.isascii():  # nothing to decompose
+        bare = text.casefold()
+    else:
+        bare = unicodedata.normalize("NFKD", text).translate(_WITHOUT_MARKS).casefold()
     return " ".join(sorted(_WORD.findall(bare)))
 
 
