@@ -134,6 +134,7 @@ def test_an_undo_after_duplicates_update_puts_the_old_values_back(cli: Cli, tmp_
                 "--duplicates", "update", "--json")
     assert again.code == 0, again.err
     assert (again.json()["created"], again.json()["updated"]) == (1, 2)
+    assert cli("imports", "list", "--json").json()[0]["values_kept"] is True
     pending = cli("status", "--json").json()["pending_changes"]
 
     undone = cli("imports", "undo", again.json()["batch_id"])

@@ -112,3 +112,29 @@ def test_with_no_imports_the_history_says_so(window: MainWindow, qtbot: QtBot) -
     assert not dialog.undo_button.isEnabled()
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.findChild(ImportHistoryDialog) is None)
+
+
+def test_an_import_made_before_values_were_kept_says_its_updates_stay(
+    window: MainWindow, qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    from sqlalchemy import delete
+
+    from relay_app.store.models import ImportBatchUpdate
+
+    rows = [HEADERS, ["Réseau Sahel", "Partner", "Research and education", "BF", ""]]
+    _import(services, write_csv(tmp_path / "first.csv", rows))
+    rows[1][4] = "Ouagadougou"
+    _import(services, write_csv(tmp_path / "again.csv", rows), Duplicates.UPDATE)
+    with services.database.write() as session:  # as an import made before Relay kept the values
+        session.execute(delete(ImportBatchUpdate))
+
+    dialog = _open(window, qtbot)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
+    _click_row(qtbot, dialog, 0)
+    seen = answer_next_dialog("Undo the import", with_details=True)
+    QTest.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    assert "The 1 record it updated keeps its new values: this import was made before" in seen[0]
+    qtbot.waitUntil(lambda: dialog.result.text() != "")
+    assert dialog.result.text() == (
+        "Import undone: 0 records deleted. 1 record it updated keeps its new values."
+    )
