@@ -233,7 +233,8 @@ def _put_back(session: Session, records: RecordService, batch_id: str, ids: Sequ
                 ImportBatchUpdate.record_id, ImportBatchUpdate.previous, ImportBatchUpdate.version_before
             ).where(ImportBatchUpdate.batch_id == batch_id, ImportBatchUpdate.record_id.in_(chunk))
         )
-        moved: list[tuple[str, datetime, datetime]] = []
+        items: list[tuple[Any, dict[str, Any]]] = []  # (row, its values put back)
+        versions_before: list[datetime] = []
         for record_id, previous, version_before in saved:
             row = rows[record_id]
             values = records.view(row).values
@@ -243,10 +244,15 @@ def _put_back(session: Session, records: RecordService, batch_id: str, ids: Sequ
                 for name, raw in previous.items()
                 if name in fields  # a field the form no longer has stays as it is
             )
-            with session.no_autoflush:  # the outbox lookup of each edit would flush the chunk's others
-                changed = records.apply(session, row, values, seq=next(seqs))
-            restored += bool(changed)
-            moved.append((record_id, version_before, row.updated_at))
+            items.append((row, values))
+            versions_before.append(version_before)
+        with session.no_autoflush:  # the outbox lookups would flush the chunk's edits one by one
+            answers = records.apply_many(session, items, [next(seqs) for _item in items])
+        restored += sum(bool(changed) for changed in answers)
+        moved = [
+            (row.id, before, row.updated_at)
+            for (row, _values), before in zip(items, versions_before, strict=True)
+        ]
         _carry_versions(session, batch_id, moved)
     return restored
 

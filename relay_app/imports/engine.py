@@ -347,9 +347,8 @@ def _write_plan(
         seqs = iter(reserve_seqs(session, len(plan)))
         new: list[tuple[dict[str, Any], str | None]] = []
         new_seqs: list[int] = []
-        for done, (row, decision, match) in enumerate(plan):
-            if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done, len(plan))
+        updates: list[tuple[Any, dict[str, Any], int, dict[str, Any]]] = []  # row, values, seq, before
+        for row, decision, match in plan:
             cleaned = dict(row.cleaned or {})
             requested = cleaned.pop(ID_COLUMN, None)
             if decision is Duplicates.UPDATE and match is not None and match.record_id is not None:
@@ -357,23 +356,32 @@ def _write_plan(
                 current = service.view(target).values
                 versions_before.setdefault(target.id, target.updated_at)
                 merged = {**current, **{name: cleaned[name] for name in mapped}}
-                changed = service.apply(session, target, merged, seq=next(seqs))
-                if changed:
-                    outcome.updated += 1
-                    replaced = previous.setdefault(target.id, {})
-                    for name in changed:  # two rows updating one record: the first value is the old one
-                        replaced.setdefault(name, current[name])
-                else:
-                    outcome.unchanged += 1
+                updates.append((target, merged, next(seqs), current))
                 continue
             if decision is Duplicates.CREATE and match is not None and match.reason == "id":
                 requested = None  # the id is taken: the copy gets its own
             new.append((cleaned, requested))
             new_seqs.append(next(seqs))
+        for start in range(0, len(updates), CHUNK):
+            if progress is not None:
+                progress(start, len(plan))
+            chunk_of = updates[start : start + CHUNK]
+            answers = service.apply_many(
+                session, [(target, values) for target, values, _seq, _before in chunk_of],
+                [seq for _target, _values, seq, _before in chunk_of],
+            )
+            for (target, _values, _seq, current), changed in zip(chunk_of, answers, strict=True):
+                if not changed:
+                    outcome.unchanged += 1
+                    continue
+                outcome.updated += 1
+                replaced = previous.setdefault(target.id, {})
+                for name in changed:  # two rows updating one record: the first value is the old one
+                    replaced.setdefault(name, current[name])
         session.flush()
         for start in range(0, len(new), BULK):
             if progress is not None:
-                progress(len(plan) - len(new) + start, len(plan))
+                progress(len(updates) + start, len(plan))
             chunk = slice(start, start + BULK)
             created.extend(service.insert_many(session, new[chunk], new_seqs[chunk]))
         outcome.created = len(created)

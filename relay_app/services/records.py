@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from relay_app.forms import KINDS, FieldError, Form, form_for
 from relay_app.i18n import _
 from relay_app.services.errors import NotFound, ValidationFailed
-from relay_app.services.outbox import device_identity, record_change, reserve_seqs
+from relay_app.services.outbox import device_identity, record_change, record_updates, reserve_seqs
 from relay_app.services.record_files import (
     ROLES_BY_KIND,
     remove_links_of,
@@ -570,6 +570,33 @@ class RecordService:
         record_change(session, self.kind, row.id, "upsert", changed, seq=seq)
         self._rules.after_write(session, row, before)
         return changed
+
+    def apply_many(
+        self, session: Session, items: Sequence[tuple[SyncedRecord, Mapping[str, Any]]], seqs: Iterable[int]
+    ) -> list[list[str]]:
+        """``apply`` for many (row, cleaned values), each with its change number: the names of the
+        fields that changed, per item. Kinds whose rules act on an update (a registration's place
+        on the waiting list) go one by one; the others have their outbox entries written in bulk
+        (an import's updates, or an undo putting 50,000 records back)."""
+        numbers = iter(seqs)
+        if type(self._rules) is not NoRules:
+            return [self.apply(session, row, cleaned, seq=next(numbers)) for row, cleaned in items]
+        now = utc_now()
+        answers: list[list[str]] = []
+        changes: list[tuple[str, list[str], int]] = []
+        for row, cleaned in items:
+            seq = next(numbers)
+            changed = [name for name in self._fields if getattr(row, name) != cleaned.get(name)]
+            answers.append(changed)
+            if not changed:
+                continue
+            for name in changed:
+                setattr(row, name, cleaned.get(name))
+            row.updated_at = now
+            row.dirty_fields = sorted(set(row.dirty_fields or ()) | set(changed))
+            changes.append((row.id, changed, seq))
+        record_updates(session, self.kind, changes)
+        return answers
 
     def _values(self, row: SyncedRecord) -> dict[str, Any]:
         return {name: getattr(row, name) for name in self._fields}

@@ -144,3 +144,29 @@ def test_registration_stores_typed_values(services: Services) -> None:
         assert row.checked_in_at is not None and row.checked_in_at.utcoffset().total_seconds() == 0
         assert row.checked_in_at.hour == 7
     assert created.to_json()["checked_in_at"].startswith("2026-03-10T07:15:00")
+
+
+def test_apply_many_writes_what_apply_writes_with_the_outbox_in_bulk(services: Services) -> None:
+    """Two equal partners, one edited by ``apply``, the other by ``apply_many`` (twice, as an
+    import with two rows for one record does): same values, dirty fields and outbox entries."""
+    from relay_app.services.outbox import reserve_seqs
+
+    partners = services.records("partners")
+    values = _values_for(services, "partners")
+    one, other = partners.create(values), partners.create(values)
+    with services.database.write() as session:
+        session.execute(PendingChange.__table__.delete())  # as after a sync
+    edits = [{**one.values, "city": "Kaolack", "acronym": "CDE"}, {**one.values, "city": "Ségou"}]
+    with services.database.write() as session:
+        rows = {row.id: row for row in session.scalars(select(partners.model))}
+        first = [partners.apply(session, rows[one.id], edit) for edit in edits]
+        many = partners.apply_many(
+            session, [(rows[other.id], edit) for edit in edits], reserve_seqs(session, 2)
+        )
+    assert many == first == [["acronym", "city"], ["acronym", "city"]]
+    a, b = partners.get(one.id), partners.get(other.id)
+    assert (a.values, a.dirty_fields) == (b.values, b.dirty_fields)
+    entries = {entry.record_id: entry for entry in _outbox(services)}
+    assert (entries[one.id].op, entries[one.id].fields) == ("upsert", ["acronym", "city"])
+    assert (entries[other.id].op, entries[other.id].fields) == ("upsert", ["acronym", "city"])
+    assert entries[other.id].seq > entries[one.id].seq
