@@ -307,8 +307,8 @@ def _merge_into_earlier(
     row: CheckedRow,
 ) -> bool:
     """Put the non-empty values of ``row`` (of the mapped fields) on the record the earlier row at
-    ``plan[index]`` creates. False, and nothing changed, when the two together break a rule (an end
-    date before the other row's start date): the row is then held back like an undecided one."""
+    ``plan[index]`` creates. False, and nothing changed, should the two together break a rule across
+    fields (none of today's can be: each row is valid alone): the row is then held back."""
     if index is None or row.cleaned is None:
         return False
     earlier = plan[index][0]
