@@ -105,13 +105,24 @@ def test_the_history_lists_the_imports_and_undoes_one_after_asking(
     qtbot.waitUntil(dialog.undo_button.isEnabled)  # refused, not undone: it can be tried again later
 
 
-def test_with_no_imports_the_history_says_so(window: MainWindow, qtbot: QtBot) -> None:
+def test_with_no_imports_the_history_says_so_and_shows_the_next_one(
+    window: MainWindow, qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
     dialog = _open(window, qtbot)
     qtbot.waitUntil(lambda: not dialog.empty.isHidden())
     assert dialog.empty.text() == "No imports yet." and dialog.table.rowCount() == 0
     assert not dialog.undo_button.isEnabled()
+
+    _import(services, write_csv(tmp_path / "new.csv", [
+        HEADERS, ["Réseau Sahel", "Partner", "Research and education", "BF", ""]
+    ]))
+    window.changes.records_changed.emit("partners")  # what the wizard's last page says
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert dialog.empty.isHidden() and dialog.undo_button.isEnabled()
+
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.findChild(ImportHistoryDialog) is None)
+    window.changes.records_changed.emit("partners")  # the closed list is not read again
 
 
 def test_an_import_made_before_values_were_kept_says_its_updates_stay(

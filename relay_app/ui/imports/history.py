@@ -130,7 +130,13 @@ class ImportHistoryDialog(QDialog):
         layout.addWidget(self.result)
         layout.addLayout(row)
         self.running: Operation | None = None
+        # An import finished in the wizard (or an undo anywhere) while the list is open: read it again.
+        changes.records_changed.connect(self._records_changed)
         self.reload()
+
+    def _records_changed(self, _kind: str) -> None:
+        if isValid(self) and self.running is None:
+            self.reload()
 
     def reload(self) -> Operation:
         """Read the imports again (on the database thread), keeping the same one chosen."""
