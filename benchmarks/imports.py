@@ -13,7 +13,14 @@ rows carry an error (a bad email, an unknown college, an empty name). Timed, as 
 - import of the valid rows: one write transaction with the outbox entries and the undo batch
   (the backup taken before it is counted too);
 - then the same file's preview again against the 50,000 records now stored (every row a
-  duplicate found by email), and undo of the whole batch.
+  duplicate found by email);
+- a second file with the same emails and other names, cities and colleges imported with
+  "update" (every valid row changes its record; the values replaced are kept in the batch), and
+  the undo of that batch, which puts those values back as edits that sync;
+- undo of the first batch.
+
+The preview also looks for rows of the file that repeat each other (by email, website, phone and
+name + country); this file has none, so every row's keys are computed and looked up.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import time
 from pathlib import Path
 
 from relay_app.config import resolve_paths
-from relay_app.imports import check, list_batches, open_import, undo_batch, write
+from relay_app.imports import Duplicates, check, list_batches, open_import, undo_batch, write
 from relay_app.services import open_services
 
 HEADERS = ["Nom", "Sigle", "Membre ou partenaire", "Collège", "Pays", "Ville", "Latitude", "Longitude",
@@ -108,9 +115,24 @@ def main(argv: list[str] | None = None) -> int:
             del first
             again = timed("preview again against the stored records", preview)
             print(f"  duplicates found {len(again.duplicates):,}")
-            batch = list_batches(services.database)[0]
+            del again
+            [batch] = list_batches(services.database)
+            changed = Path(scratch) / "partenaires-2.csv"
+            make_file(changed, args.rows, args.bad, seed=5)
+            updates = timed(
+                "import of a second file, every row updating its record",
+                lambda: write(partners, check(partners, open_import(partners, changed)), valid_only=True,
+                              duplicates=Duplicates.UPDATE),
+            )
+            print(f"  updated {updates.updated:,}, created {updates.created:,}")
+            assert updates.batch_id is not None
+            restored = timed(
+                "undo of the second import (the replaced values put back)",
+                lambda: undo_batch(services.database, partners, updates.batch_id or ""),
+            )
+            print(f"  restored {restored.restored:,}")
             result = timed(
-                "undo of the whole batch", lambda: undo_batch(services.database, partners, batch.id)
+                "undo of the whole first batch", lambda: undo_batch(services.database, partners, batch.id)
             )
             print(f"  deleted {result.deleted:,}")
     return 0

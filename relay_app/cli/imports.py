@@ -13,7 +13,7 @@ from typing import Any
 from relay_app.cli.output import print_error, print_json
 from relay_app.config import Paths
 from relay_app.i18n import _, ngettext
-from relay_app.imports import Duplicates, Preview, check, open_import, write, write_rejects
+from relay_app.imports import DuplicateMatch, Duplicates, Preview, check, open_import, write, write_rejects
 from relay_app.imports.engine import ImportOutcome
 from relay_app.services.importing import RowError
 
@@ -37,8 +37,8 @@ def add_import_options(importing: argparse.ArgumentParser) -> None:
     )
     importing.add_argument(
         "--duplicates", choices=POLICIES,
-        help=_("rows that look like existing records: skip them, update those records, or create "
-               "new ones (default: report them and import nothing for them)"),
+        help=_("rows that look like existing records or earlier rows of the file: skip them, update "
+               "those records, or create new ones (default: report them and import nothing for them)"),
     )
     importing.set_defaults(handler=import_file)
 
@@ -51,7 +51,9 @@ def register(
     listing = make_parser(actions, "list", _("every import, newest first"))
     json_flag(listing)
     listing.set_defaults(handler=list_imports)
-    undo = make_parser(actions, "undo", _("delete the records an import created, if none was changed since"))
+    undo = make_parser(actions, "undo", _(
+        "delete the records an import created and put back those it updated, if none was changed since"
+    ))
     undo.add_argument("batch", metavar="BATCH_ID", help=_("the import's id (see `imports list`)"))
     undo.set_defaults(handler=undo_import)
 
@@ -78,11 +80,7 @@ def import_file(args: argparse.Namespace, paths: Paths) -> int:
         print_error(_row_error(error))
     if outcome is not None:
         for match in outcome.held_back:
-            print_error(
-                _("row {row}: looks like “{existing}” ({reason}); not imported (see --duplicates).").format(
-                    row=match.row, existing=match.existing, reason=match.reason_text()
-                )
-            )
+            print_error(_held_back(match))
     if rejects_saved is not None:
         print_error(
             ngettext(
@@ -97,6 +95,17 @@ def import_file(args: argparse.Namespace, paths: Paths) -> int:
     if not args.json:
         print(_dry_run_summary(preview) if outcome is None else _success_summary(outcome))
     return 0
+
+
+def _held_back(match: DuplicateMatch) -> str:
+    if match.same_row is not None:
+        return _("row {row}: same as row {earlier} “{existing}” ({reason}); not imported "
+                 "(see --duplicates).").format(
+            row=match.row, earlier=match.same_row, existing=match.existing, reason=match.reason_text()
+        )
+    return _("row {row}: looks like “{existing}” ({reason}); not imported (see --duplicates).").format(
+        row=match.row, existing=match.existing, reason=match.reason_text()
+    )
 
 
 def _ignored_column(header: str, suggestions: tuple[str, ...]) -> str:
@@ -155,6 +164,12 @@ def _success_summary(outcome: ImportOutcome) -> str:
     if outcome.skipped:
         extra.append(ngettext("{count} duplicate skipped.", "{count} duplicates skipped.",
                               outcome.skipped).format(count=outcome.skipped))
+    if outcome.merged:
+        extra.append(ngettext(
+            "{count} row repeating an earlier row of the file went onto its record.",
+            "{count} rows repeating earlier rows of the file went onto their records.",
+            outcome.merged,
+        ).format(count=outcome.merged))
     if outcome.held_back:
         extra.append(ngettext(
             "{count} possible duplicate not imported (choose with --duplicates).",
@@ -211,20 +226,11 @@ def list_imports(args: argparse.Namespace, paths: Paths) -> int:
 
 def undo_import(args: argparse.Namespace, paths: Paths) -> int:
     from relay_app.imports import undo_batch
-    from relay_app.imports.batches import get_batch
+    from relay_app.imports.batches import get_batch, undo_summary
     from relay_app.services import open_services
 
     with open_services(paths) as services:
         batch = get_batch(services.database, args.batch)
         result = undo_batch(services.database, services.records(batch.kind), args.batch)
-    text = ngettext(
-        "Import undone: {count} record deleted.", "Import undone: {count} records deleted.", result.deleted
-    ).format(count=result.deleted)
-    if result.kept_updates:
-        text += " " + ngettext(
-            "{count} record it updated keeps its new values.",
-            "{count} records it updated keep their new values.",
-            result.kept_updates,
-        ).format(count=result.kept_updates)
-    print(text)
+    print(undo_summary(result))
     return 0

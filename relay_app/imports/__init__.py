@@ -1,7 +1,14 @@
 """Spreadsheet imports: one engine (read, map, coerce, validate, find duplicates, write one
 undoable batch) behind the window's wizard and the command line. No Qt here."""
 
-from relay_app.imports.batches import BatchView, UndoRefused, UndoResult, list_batches, undo_batch
+from relay_app.imports.batches import (
+    BatchView,
+    UndoRefused,
+    UndoResult,
+    list_batches,
+    undo_batch,
+    undo_summary,
+)
 from relay_app.imports.duplicates import DuplicateMatch
 from relay_app.imports.engine import (
     CheckedRow,
@@ -32,6 +39,7 @@ __all__ = [
     "list_batches",
     "open_import",
     "undo_batch",
+    "undo_summary",
     "write",
     "write_rejects",
 ]

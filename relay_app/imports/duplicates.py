@@ -1,9 +1,11 @@
-"""Rows of a file that look like records already here.
+"""Rows of a file that look like records already here, or like an earlier row of the same file.
 
 Evidence, strongest first: the same ``id``; the same email, website or phone once normalised;
 the same name (accents, case and word order folded, as ``services.duplicates`` does for people)
-in the same country; a close name (rapidfuzz token-sort score) in the same country. Only the
-strongest match of a row is kept. The existing records are read once, as plain columns.
+in the same country; then the same email, website, phone or name + country as an earlier row of
+the file (that row plays the existing record); last a close name (rapidfuzz token-sort score) in
+the same country. Only the strongest match of a row is kept. The existing records are read once,
+as plain columns. (An id given twice in one file is an error, not a duplicate: see ``engine``.)
 """
 
 from __future__ import annotations
@@ -51,31 +53,44 @@ REASONS: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    """Row ``row`` of the file looks like the existing record ``record_id``."""
+    """Row ``row`` of the file looks like the existing record ``record_id``, or (``same_row``) like
+    the record an earlier row of the file is about to create."""
 
     row: int
-    record_id: str
+    record_id: str | None  # None for a match with an earlier row
     reason: str  # a key of REASONS
     score: int  # 100 for equal keys, the fuzzy score otherwise
-    existing: str  # the existing record's one-line title
+    existing: str  # the one-line title of the existing record, or of the earlier row
+    same_row: int | None = None
 
     def reason_text(self) -> str:
         return _(REASONS[self.reason])
+
+    def existing_text(self) -> str:
+        """What the row looks like, for a person: a record's title, or "same as row 12 (title)"."""
+        if self.same_row is None:
+            return self.existing
+        return _("same as row {row} ({title})").format(row=self.same_row, title=self.existing)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "row": self.row,
             "record_id": self.record_id,
+            "same_row": self.same_row,
             "reason": self.reason,
             "score": self.score,
             "existing": self.existing,
         }
 
 
+_SCHEME = re.compile(r"^[a-z]+://")
+
+
 def website_key(url: str | None) -> str | None:
     """"https://www.Example.org/" and "http://example.org" are one site."""
-    text = (url or "").strip().casefold()
-    text = re.sub(r"^[a-z]+://", "", text)
+    if not url:
+        return None
+    text = _SCHEME.sub("", url.strip().casefold())
     text = text.removeprefix("www.").rstrip("/")
     return text or None
 
@@ -89,6 +104,45 @@ def _name(kind: str, values: Mapping[str, Any]) -> str:
 
 def _country(values: Mapping[str, Any]) -> str:
     return str(values.get("country") or "")
+
+
+def _title(kind: str, values: Mapping[str, Any]) -> str:
+    return " ".join(str(values.get(n) or "") for n in NAME_FIELDS[kind]).strip()
+
+
+class _EarlierRows:
+    """The keys of the rows seen so far: the file's own duplicates.
+
+    A row that will be a new record plays the existing record for the later rows sharing one of
+    its keys. A row found to repeat an earlier one, or to look like an existing record, lends its
+    keys to that one too: a third row sharing only the second one's website is the first one's
+    (or that record's) duplicate as well.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.first: dict[tuple[str, Any], int | str] = {}  # key -> earlier row number, or record id
+        self.rows: dict[int, Mapping[str, Any]] = {}  # its values, for its title when repeated
+
+    def match(
+        self, number: int, keys: Sequence[tuple[str, Any]], titles: Mapping[str, str]
+    ) -> DuplicateMatch | None:
+        for reason, key in keys:
+            earlier = self.first.get((reason, key))
+            if isinstance(earlier, int):
+                title = _title(self.kind, self.rows[earlier])
+                return DuplicateMatch(number, None, reason, 100, title, same_row=earlier)
+            if earlier is not None:
+                return DuplicateMatch(number, earlier, reason, 100, titles[earlier])
+        return None
+
+    def add(self, number: int, values: Mapping[str, Any], keys: Sequence[tuple[str, Any]]) -> None:
+        self.rows[number] = values
+        self.lend(number, keys)
+
+    def lend(self, earlier: int | str, keys: Sequence[tuple[str, Any]]) -> None:
+        for key in keys:
+            self.first.setdefault(key, earlier)
 
 
 @dataclass
@@ -112,7 +166,7 @@ def _load(database: Database, kind: str) -> _Existing:
             values = dict(row._mapping)
             record_id = values["id"]
             name = _name(kind, values)
-            found.ids[record_id] = " ".join(str(values.get(n) or "") for n in names).strip()
+            found.ids[record_id] = _title(kind, values)
             for reason in contacts:
                 key = KEYS[reason](values.get(reason))
                 if key is not None:
@@ -146,51 +200,70 @@ def names_of(database: Database, kind: str) -> dict[str, str]:
 def find_duplicates(
     database: Database, kind: str, rows: Sequence[tuple[int, Mapping[str, Any]]]
 ) -> dict[int, DuplicateMatch]:
-    """The existing record each row (number, cleaned values with ``id``) looks like, by row."""
+    """What each row (number, cleaned values with ``id``) looks like, by row: an existing record,
+    or an earlier row of the same file."""
     from rapidfuzz import fuzz, process
 
     existing = _load(database, kind)
-    if not existing.ids:
-        return {}
+    earlier_rows = _EarlierRows(kind)
     matches: dict[int, DuplicateMatch] = {}
     choices = {country: [name for name, _id in names] for country, names in existing.names_in.items()}
-    contacts = CONTACT_FIELDS[kind]
-
-    def found(number: int, record_id: str, reason: str, score: int = 100) -> None:
-        matches[number] = DuplicateMatch(number, record_id, reason, score, existing.ids[record_id])
+    contacts = [(reason, KEYS[reason]) for reason in CONTACT_FIELDS[kind]]
+    any_existing = bool(existing.ids)  # a first import: only the file's own repeats to look for
 
     for number, values in rows:
-        requested = values.get("id")
-        if requested and requested in existing.ids:
-            found(number, requested, "id")
-            continue
-        hit = next(
-            (
-                (reason, existing.by_key[(reason, key)])
-                for reason in contacts
-                if (key := KEYS[reason](values.get(reason))) is not None and (reason, key) in existing.by_key
-            ),
-            None,
-        )
-        if hit is not None:
-            found(number, hit[1], hit[0])
-            continue
         name, country = _name(kind, values), _country(values)
-        if not name:
+        keys = [
+            (reason, key) for reason, key_of in contacts if (key := key_of(values.get(reason))) is not None
+        ]
+        if name:
+            keys.append(("name", (country, name)))
+        match = None
+        if any_existing:
+            hit = _same_as_existing(existing, values.get("id"), keys)
+            if hit is not None:
+                match = DuplicateMatch(number, hit[0], hit[1], 100, existing.ids[hit[0]])
+        match = match or earlier_rows.match(number, keys, existing.ids)
+        if match is None and name and any_existing:
+            close = _close_name(existing, choices.get(country, []), name, country, fuzz, process)
+            if close is not None:
+                record_id, score = close
+                match = DuplicateMatch(number, record_id, "similar_name", score, existing.ids[record_id])
+        if match is None:
+            earlier_rows.add(number, values, keys)
             continue
-        same = existing.by_name.get((country, name))
-        if same is not None:
-            found(number, same, "name")
-            continue
-        candidates = existing.names_in.get(country, [])
-        if not candidates or len(candidates) > MAX_FUZZY_CANDIDATES:
-            continue
-        close = process.extract(
-            name, choices[country], scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SCORE, limit=5
-        )
-        # "Forum 2025" and "Forum 2026", "Partner 15" and "Partner 105": numbers tell records apart.
-        numbers = _NUMBERS.findall(name)
-        best = next((c for c in close if _NUMBERS.findall(c[0]) == numbers), None)
-        if best is not None:
-            found(number, candidates[best[2]][1], "similar_name", int(best[1]))
+        earlier_rows.lend(match.same_row or match.record_id or "", keys)
+        matches[number] = match
     return matches
+
+
+def _same_as_existing(
+    existing: _Existing, requested: str | None, keys: Sequence[tuple[str, Any]]
+) -> tuple[str, str] | None:
+    """(id, reason) of the existing record with the row's id, or an email, website, phone or
+    name + country equal to the row's (in that order)."""
+    if requested and requested in existing.ids:
+        return requested, "id"
+    for reason, key in keys:
+        if reason != "name" and (reason, key) in existing.by_key:
+            return existing.by_key[(reason, key)], reason
+    named = next((key for reason, key in keys if reason == "name"), None)
+    if named is not None and named in existing.by_name:
+        return existing.by_name[named], "name"
+    return None
+
+
+def _close_name(
+    existing: _Existing, choices: list[str], name: str, country: str, fuzz: Any, process: Any
+) -> tuple[str, int] | None:
+    """The existing record whose name is close to ``name`` in the same country, with the score."""
+    candidates = existing.names_in.get(country, [])
+    if not candidates or len(candidates) > MAX_FUZZY_CANDIDATES:
+        return None
+    close = process.extract(name, choices, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SCORE, limit=5)
+    # "Forum 2025" and "Forum 2026", "Partner 15" and "Partner 105": numbers tell records apart.
+    numbers = _NUMBERS.findall(name)
+    best = next((c for c in close if _NUMBERS.findall(c[0]) == numbers), None)
+    if best is None:
+        return None
+    return candidates[best[2]][1], int(best[1])

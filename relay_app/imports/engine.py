@@ -4,10 +4,12 @@
    (``mapping``; a mapping file or the one remembered for these headers comes first).
 2. ``check``: every row of the whole file mapped, its code-list labels turned into codes
    (``values``), validated by the one form validator and its references checked in bulk; then
-   the valid rows compared with the records already here (``duplicates``).
+   the valid rows compared with the records already here and with the earlier rows of the file
+   (``duplicates``).
 3. ``write``: all or nothing, or only the valid rows; each duplicate skipped, updated or created
-   as asked; one transaction, after a backup, recorded as one batch that can be undone
-   (``batches``). ``write_rejects`` saves the rows not imported, with their errors, as an XLSX
+   as asked (a row repeating an earlier row of the file, when updated, gives its non-empty values
+   to the record that row creates); one transaction, after a backup, recorded as one batch that
+   can be undone (``batches``). ``write_rejects`` saves the rows not imported, with their errors, as an XLSX
    file to fix and import again.
 
 Progress callbacks report ``(done, total)``; raising from one cancels, and nothing is written.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 
 from relay_app.i18n import _
-from relay_app.imports.batches import record_batch
+from relay_app.imports.batches import ReplacedValues, record_batch
 from relay_app.imports.duplicates import NAME_FIELDS, DuplicateMatch, find_duplicates, names_of
 from relay_app.imports.mapping import ID_COLUMN, ColumnMapping, match_columns, read_mapping_file
 from relay_app.imports.memory import remember, remembered
@@ -114,6 +116,7 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0  # duplicates skipped as asked
+    merged: int = 0  # rows repeating an earlier row of the file, their values put on its record
     held_back: list[DuplicateMatch] = field(default_factory=list)  # duplicates nobody decided on
     invalid: int = 0  # rows with errors, not imported
     batch_id: str | None = None
@@ -129,6 +132,7 @@ class ImportOutcome:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "merged": self.merged,
             "held_back": [match.to_json() for match in self.held_back],
             "invalid": self.invalid,
             "batch_id": self.batch_id,
@@ -263,6 +267,8 @@ def write(
     if preview.invalid_count and not valid_only:
         return outcome
     plan: list[tuple[CheckedRow, Duplicates | None, DuplicateMatch | None]] = []
+    new_at: dict[int, int] = {}  # row number -> its place in the plan, for the rows made new records
+    mapped = _mapped_fields(service, preview.mapping)
     for row in preview.rows:
         if row.cleaned is None:
             continue
@@ -276,6 +282,14 @@ def write(
             if decision is Duplicates.SKIP:
                 outcome.skipped += 1
                 continue
+            if decision is Duplicates.UPDATE and match.same_row is not None:
+                if _merge_into_earlier(service, mapped, plan, new_at.get(match.same_row), row):
+                    outcome.merged += 1
+                else:
+                    outcome.held_back.append(match)
+                continue
+        else:
+            new_at[row.number] = len(plan)
         plan.append((row, decision, match))
     remember(service.database, preview.mapping)
     if not plan:
@@ -283,6 +297,29 @@ def write(
     take_backup(service.database.path, "import")  # a whole file at once: one step back must be possible
     _write_plan(service, preview, plan, outcome, progress)
     return outcome
+
+
+def _merge_into_earlier(
+    service: RecordService,
+    mapped: Sequence[str],
+    plan: list[tuple[CheckedRow, Duplicates | None, DuplicateMatch | None]],
+    index: int | None,
+    row: CheckedRow,
+) -> bool:
+    """Put the non-empty values of ``row`` (of the mapped fields) on the record the earlier row at
+    ``plan[index]`` creates. False, and nothing changed, should the two together break a rule across
+    fields (none of today's can be: each row is valid alone): the row is then held back."""
+    if index is None or row.cleaned is None:
+        return False
+    earlier = plan[index][0]
+    kept = dict(earlier.cleaned or {})
+    given = kept.pop(ID_COLUMN, None) or row.cleaned.get(ID_COLUMN)
+    later = {name: row.cleaned[name] for name in mapped if row.cleaned.get(name) not in (None, "", [])}
+    result = service.form.validate({**kept, **later})
+    if result.errors:
+        return False
+    plan[index] = (replace(earlier, cleaned={**result.cleaned, ID_COLUMN: given}), None, None)
+    return True
 
 
 def _write_plan(
@@ -294,8 +331,13 @@ def _write_plan(
 ) -> None:
     model = service.model
     mapped = _mapped_fields(service, preview.mapping)
-    targets = [match.record_id for _row, decision, match in plan if decision is Duplicates.UPDATE and match]
+    targets = [
+        match.record_id for _row, decision, match in plan
+        if decision is Duplicates.UPDATE and match is not None and match.record_id is not None
+    ]
     created: list[tuple[str, Any]] = []
+    previous: dict[str, dict[str, Any]] = {}  # id -> the values the import replaced, as they were first
+    versions_before: dict[str, Any] = {}  # id -> its updated_at before the import
     with service.database.write() as session, session.no_autoflush:
         existing = {}
         for start in range(0, len(targets), CHUNK):
@@ -305,33 +347,52 @@ def _write_plan(
         seqs = iter(reserve_seqs(session, len(plan)))
         new: list[tuple[dict[str, Any], str | None]] = []
         new_seqs: list[int] = []
-        for done, (row, decision, match) in enumerate(plan):
-            if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done, len(plan))
+        updates: list[tuple[Any, dict[str, Any], int, dict[str, Any]]] = []  # row, values, seq, before
+        for row, decision, match in plan:
             cleaned = dict(row.cleaned or {})
             requested = cleaned.pop(ID_COLUMN, None)
-            if decision is Duplicates.UPDATE and match is not None:
+            if decision is Duplicates.UPDATE and match is not None and match.record_id is not None:
                 target = existing[match.record_id]
                 current = service.view(target).values
+                versions_before.setdefault(target.id, target.updated_at)
                 merged = {**current, **{name: cleaned[name] for name in mapped}}
-                if service.apply(session, target, merged, seq=next(seqs)):
-                    outcome.updated += 1
-                else:
-                    outcome.unchanged += 1
+                updates.append((target, merged, next(seqs), current))
                 continue
             if decision is Duplicates.CREATE and match is not None and match.reason == "id":
                 requested = None  # the id is taken: the copy gets its own
             new.append((cleaned, requested))
             new_seqs.append(next(seqs))
+        for start in range(0, len(updates), CHUNK):
+            if progress is not None:
+                progress(start, len(plan))
+            chunk_of = updates[start : start + CHUNK]
+            answers = service.apply_many(
+                session, [(target, values) for target, values, _seq, _before in chunk_of],
+                [seq for _target, _values, seq, _before in chunk_of],
+            )
+            for (target, _values, _seq, current), changed in zip(chunk_of, answers, strict=True):
+                if not changed:
+                    outcome.unchanged += 1
+                    continue
+                outcome.updated += 1
+                replaced = previous.setdefault(target.id, {})
+                for name in changed:  # two rows updating one record: the first value is the old one
+                    replaced.setdefault(name, current[name])
         session.flush()
         for start in range(0, len(new), BULK):
             if progress is not None:
-                progress(len(plan) - len(new) + start, len(plan))
+                progress(len(updates) + start, len(plan))
             chunk = slice(start, start + BULK)
             created.extend(service.insert_many(session, new[chunk], new_seqs[chunk]))
         outcome.created = len(created)
+        replaced = {
+            record_id: ReplacedValues(
+                service.form.to_json(values), existing[record_id].updated_at, versions_before[record_id]
+            )
+            for record_id, values in previous.items()
+        }
         outcome.batch_id = record_batch(
-            session, service.kind, preview.file.path.name, created, outcome.updated
+            session, service.kind, preview.file.path.name, created, outcome.updated, replaced
         )
     if progress is not None:
         progress(len(plan), len(plan))

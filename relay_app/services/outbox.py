@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from sqlalchemy import func, select, update
@@ -13,6 +13,7 @@ from relay_app.store.models import DeviceIdentity, PendingChange
 from relay_app.store.types import utc_now
 
 ChangeOp = Literal["upsert", "delete"]
+_CHUNK = 500  # record ids per IN (...) clause
 
 
 def device_identity(session: Session) -> DeviceIdentity:
@@ -83,6 +84,37 @@ def record_change(
     entry.seq = seq
     entry.updated_at = now
     return entry
+
+
+def record_updates(session: Session, kind: str, changes: Sequence[tuple[str, Sequence[str], int]]) -> None:
+    """``record_change(…, "upsert", fields, seq=seq)`` for many (record id, fields, seq) at once:
+    the waiting entries of a chunk of records are read in one query instead of one per record."""
+    now = utc_now()
+    for start in range(0, len(changes), _CHUNK):
+        chunk = changes[start : start + _CHUNK]
+        waiting = {
+            entry.record_id: entry
+            for entry in session.scalars(
+                select(PendingChange).where(
+                    PendingChange.kind == kind, PendingChange.record_id.in_([c[0] for c in chunk])
+                )
+            )
+        }
+        for record_id, fields, seq in chunk:
+            entry = waiting.get(record_id)
+            if entry is None:
+                entry = PendingChange(
+                    kind=kind, record_id=record_id, op="upsert", fields=sorted(set(fields)),
+                    created_at=now, attempts=0, seq=seq,
+                )
+                session.add(entry)
+                waiting[record_id] = entry
+            else:
+                entry.op = "upsert"
+                entry.fields = sorted(set(entry.fields) | set(fields))
+                entry.next_attempt_at = None
+            entry.seq = seq
+            entry.updated_at = now
 
 
 def pending_count(session: Session) -> int:

@@ -341,8 +341,22 @@ class ImportBatchRecord(Base):
     __tablename__ = "import_batch_records"
 
     batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
     version: Mapped[datetime] = mapped_column()
+
+
+class ImportBatchUpdate(Base):
+    """A record an import updated: the values it replaced (JSON, only the fields it changed) and its
+    ``updated_at`` after the import, so undo can put them back while nobody has changed it since;
+    and its ``updated_at`` before, so an earlier import's undo still knows it once put back."""
+
+    __tablename__ = "import_batch_updates"
+
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    version: Mapped[datetime] = mapped_column()
+    version_before: Mapped[datetime] = mapped_column()
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class ImportMapping(Base):

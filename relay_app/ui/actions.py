@@ -39,6 +39,14 @@ SPECS: tuple[ActionSpec, ...] = (
         "import",
     ),
     ActionSpec(
+        "import_history",
+        "file",
+        N_("Import &history…"),
+        N_("The imports made here; undo one (Ctrl+Shift+I)"),
+        "Ctrl+Shift+I",
+        None,
+    ),
+    ActionSpec(
         "export",
         "file",
         N_("&Export records…"),

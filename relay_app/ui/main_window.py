@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from relay_app.i18n import N_, _, set_language
 from relay_app.services import Services
@@ -35,7 +36,7 @@ from relay_app.ui.forums_page import ForumsPage
 from relay_app.ui.help import show_shortcuts
 from relay_app.ui.icons import app_icon, icon
 from relay_app.ui.idle_lock import IdleLock
-from relay_app.ui.imports import ImportWizard, open_import_wizard
+from relay_app.ui.imports import ImportHistoryDialog, ImportWizard, open_import_wizard
 from relay_app.ui.language import language_signal
 from relay_app.ui.map.page import MapPage
 from relay_app.ui.operations import wait_for_writer
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or UiSettings(services.paths)
         self.drafts = DraftStore(services.paths.drafts)
         self.changes = DataChanges()
+        self._import_history: ImportHistoryDialog | None = None
         self.setWindowIcon(app_icon())
 
         self.panels: dict[str, RecordPanel] = {
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         actions.connect("next", lambda: self._panel_call("move_selection", 1))
         actions.connect("previous", lambda: self._panel_call("move_selection", -1))
         actions.connect("import", self.import_records)
+        actions.connect("import_history", self.show_import_history)
         actions.connect("export", self.export_records)
         actions.connect("quit", self.close)
         actions.connect("about", self.about)
@@ -251,6 +254,18 @@ class MainWindow(QMainWindow):
         if panel is None:
             return None
         return open_import_wizard(self, self._services, panel.kind, self.changes, path)
+
+    def show_import_history(self) -> ImportHistoryDialog:
+        """The imports made, each with its undo; one dialog, brought to the front if open."""
+        if self._import_history is None or not isValid(self._import_history):
+            self._import_history = ImportHistoryDialog(self._services, self.changes, self)
+            self._import_history.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        else:
+            self._import_history.reload()
+        self._import_history.show()
+        self._import_history.raise_()
+        self._import_history.activateWindow()
+        return self._import_history
 
     def export_records(self, path: Path | None = None) -> None:
         panel = self.current_panel()

@@ -121,3 +121,53 @@ def test_an_undo_after_an_edit_is_refused_naming_the_record(
     refused = cli("imports", "undo", batch["id"])
     assert refused.code == 1 and "Terres du Mali" in refused.err
     assert _count(cli) == 2
+
+
+def test_an_undo_after_duplicates_update_puts_the_old_values_back(cli: Cli, tmp_path: Path):
+    mapping = str(_mapping(tmp_path))
+    first = _file(tmp_path, [ROWS[0], ROWS[2]])
+    assert cli("records", "import", "partners", str(first), "--mapping", mapping).code == 0
+    before = sorted(cli("records", "list", "partners", "--json").json(), key=lambda p: p["name"])
+    changed = [[*ROWS[0][:4], "contact@cooperative.example.org"], [*ROWS[2][:4], "terres@example.org"],
+               ["Nouveau venu", "Partenaire", "Recherche et formation", "Niger", ""]]
+    again = cli("records", "import", "partners", str(_file(tmp_path, changed, "encore.csv")),
+                "--duplicates", "update", "--json")
+    assert again.code == 0, again.err
+    assert (again.json()["created"], again.json()["updated"]) == (1, 2)
+    assert cli("imports", "list", "--json").json()[0]["values_kept"] is True
+    pending = cli("status", "--json").json()["pending_changes"]
+
+    undone = cli("imports", "undo", again.json()["batch_id"])
+
+    assert undone.code == 0, undone.err
+    assert undone.out.strip() == (
+        "Import undone: 1 record deleted. 2 records it updated have their previous values again."
+    )
+    after = sorted(cli("records", "list", "partners", "--json").json(), key=lambda p: p["name"])
+    assert [(p["name"], p["email"]) for p in after] == [(p["name"], p["email"]) for p in before]
+    assert [p["updated_at"] for p in after] != [p["updated_at"] for p in before]  # edits that sync
+    assert cli("status", "--json").json()["pending_changes"] == pending  # coalesced, still waiting
+
+
+def test_rows_repeating_each_other_in_one_file_are_reported_and_decided(cli: Cli, tmp_path: Path):
+    mapping = str(_mapping(tmp_path))
+    rows = [ROWS[0], ROWS[2], ["Coopérative des éleveurs", "Membre", "Société civile et ONG", "Sénégal",
+                               "COOP@example.org"]]
+    path = _file(tmp_path, rows)
+
+    held = cli("records", "import", "partners", str(path), "--mapping", mapping, "--json")
+    assert held.code == 0, held.err
+    assert "row 4: same as row 2 “Coopérative des éleveurs” (same email); not imported" in held.err
+    report = held.json()
+    assert [(d["row"], d["same_row"], d["record_id"]) for d in report["duplicates"]] == [(4, 2, None)]
+    assert (report["created"], len(report["held_back"])) == (2, 1)
+    assert cli("imports", "undo", report["batch_id"]).code == 0
+
+    merged = cli("records", "import", "partners", str(path), "--duplicates", "update")
+    assert merged.code == 0, merged.err
+    assert merged.out.startswith("3 rows read: 2 created, 0 updated")
+    assert "1 row repeating an earlier row of the file went onto its record" in merged.out
+    [cooperative] = [p for p in cli("records", "list", "partners", "--json").json()
+                     if p["name"] == "Coopérative des éleveurs"]
+    assert cooperative["email"] == "COOP@example.org"  # the later row's value
+    assert _count(cli) == 2

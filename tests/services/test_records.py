@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -144,3 +146,42 @@ def test_registration_stores_typed_values(services: Services) -> None:
         assert row.checked_in_at is not None and row.checked_in_at.utcoffset().total_seconds() == 0
         assert row.checked_in_at.hour == 7
     assert created.to_json()["checked_in_at"].startswith("2026-03-10T07:15:00")
+
+
+EDITS = {  # kind: (first edit, second edit, a word only the second edit brings)
+    "partners": (
+        {"city": "Kaolack", "acronym": "CDE"}, {"name": "Coopérative Zébu", "languages": ["fr", "en"]}, "Zébu"
+    ),
+    "practices": ({"tutorial_steps": ["Semer"], "area_ha": 7.5}, {"title": "Pratique Zaï", "area_ha": 8.0},
+                  "Zaï"),
+    "forums": ({"end_date": date(2026, 3, 14), "capacity": 90}, {"name": "Forum de Kaolack"}, "Kaolack"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_apply_many_writes_what_apply_writes_with_the_outbox_in_bulk(services: Services, kind: str) -> None:
+    """Two equal records, one edited by ``apply``, the other by ``apply_many`` (twice, as an
+    import with two rows for one record does): same values once read back (lists, dates,
+    numbers), same dirty fields and outbox entries."""
+    from relay_app.services.outbox import reserve_seqs
+
+    records = services.records(kind)
+    values = _values_for(services, kind)
+    one, other = records.create(values), records.create(values)
+    with services.database.write() as session:
+        session.execute(PendingChange.__table__.delete())  # as after a sync
+    first_edit, second_edit, word = EDITS[kind]
+    edits = [{**one.values, **first_edit}, {**one.values, **first_edit, **second_edit}]
+    with services.database.write() as session:
+        rows = {row.id: row for row in session.scalars(select(records.model))}
+        one_by_one = [records.apply(session, rows[one.id], edit) for edit in edits]
+        many = records.apply_many(
+            session, [(rows[other.id], edit) for edit in edits], reserve_seqs(session, 2)
+        )
+    assert many == one_by_one and many[0] and many[1]
+    a, b = records.get(one.id), records.get(other.id)
+    assert (a.values, a.dirty_fields) == (b.values, b.dirty_fields)
+    assert all(b.values[name] == value for name, value in {**first_edit, **second_edit}.items())
+    entries = {entry.record_id: entry for entry in _outbox(services)}
+    assert (entries[one.id].op, entries[one.id].fields) == (entries[other.id].op, entries[other.id].fields)
+    assert {view.id for view in records.list(search=word)} == {one.id, other.id}  # the index followed

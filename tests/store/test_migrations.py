@@ -409,3 +409,47 @@ def test_upgrade_from_0007_to_0008_keeps_every_row_and_adds_empty_import_tables(
     with open_services(paths) as services:
         assert [view.id for view in services.records("partners").list()] == [PARTNER_ID]
         assert list_batches(services.database) == []
+
+
+def test_upgrade_from_0008_to_0009_keeps_a_batch_whose_undo_then_leaves_its_updates(tmp_path: Path) -> None:
+    """Tried: a 0008 store holding one import of practices (it created the practice and updated
+    one more) is upgraded to 0009. Every row and every table's schema is unchanged and
+    ``import_batch_updates`` exists, empty; undoing that import then deletes the practice, says
+    the updated one keeps the import's values, and leaves the partner alone."""
+    from relay_app.imports import list_batches, undo_batch, undo_summary
+
+    paths = resolve_paths(tmp_path)
+    assert upgrade_database(paths.database, paths.backups, revision="0008") == "0008"
+    _fill_first_revision(paths.database)
+    batch = "9b9b9b9b-0000-4000-8000-000000000009"
+    connection = sqlite3.connect(paths.database)
+    with connection:
+        connection.execute(
+            "INSERT INTO import_batches (id, kind, file_name, imported_at, created, updated, undone_at)"
+            " VALUES (?, 'practices', 'pratiques.xlsx', ?, 1, 1, NULL)",
+            (batch, STAMP),
+        )
+        connection.execute(
+            "INSERT INTO import_batch_records (batch_id, record_id, version) VALUES (?, ?, ?)",
+            (batch, PRACTICE_ID, STAMP),
+        )
+    connection.close()
+    before, schema_before = _table_contents(paths.database), _schema(paths.database)
+
+    assert upgrade_database(paths.database, paths.backups, revision="0009") == "0009"
+
+    after, schema_after = _table_contents(paths.database), _schema(paths.database)
+    assert set(after) == set(before) | {"import_batch_updates"}
+    assert after["import_batch_updates"] == (
+        ["batch_id", "record_id", "version", "version_before", "previous"], []
+    )
+    assert all(after[table] == before[table] for table in before)
+    assert all(schema_after[name] == sql for name, sql in schema_before.items())
+    with open_services(paths) as services:
+        [listed] = list_batches(services.database)
+        assert (listed.id, listed.created, listed.updated) == (batch, 1, 1)
+        result = undo_batch(services.database, services.records("practices"), batch)
+        assert (result.deleted, result.restored, result.kept_updates) == (1, 0, 1)
+        assert "1 record it updated keeps its new values" in undo_summary(result)
+        assert services.records("practices").count() == 0
+        assert [view.id for view in services.records("partners").list()] == [PARTNER_ID]

@@ -144,6 +144,50 @@ def test_a_reimport_offers_each_duplicate_and_updates_them_all(
     assert partners.count() == 4
     assert {v.values["name"] for v in partners.list()} == {row[0] for row in changed}
 
+    result = wizard.result_page
+    assert result.undo_button.isEnabled()  # nothing created, but updates to put back
+    QTest.mouseClick(result.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "previous values again" in result.result.text())
+    assert result.result.text() == (
+        "Import undone: 0 records deleted. 4 records it updated have their previous values again."
+    )
+    assert {v.values["name"] for v in partners.list()} == {row[0] for row in good}
+
+
+def test_a_row_repeating_an_earlier_one_is_offered_and_its_values_go_onto_that_record(
+    window: MainWindow, qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    rows = [ROWS[0], ROWS[2], ["Coopérative des éleveurs", "Membre", "Société civile et ONG", "Sénégal",
+                               "", "Thiès"]]
+    wizard = _open_wizard(window, qtbot)
+    _choose_file(wizard, qtbot, _file(tmp_path, rows))
+    combo = wizard.mapping_page.combos["Raison sociale"]
+    combo.setFocus()
+    qtbot.keyClicks(combo, "Name")
+    notes = wizard.mapping_page.combos["Notes"]
+    notes.setFocus()
+    qtbot.keyClicks(notes, "City")
+    assert notes.currentData() == "city"
+    _next(wizard, qtbot, wizard.preview_page)
+    _next(wizard, qtbot, wizard.duplicates_page)
+
+    page = wizard.duplicates_page
+    assert page.summary.text() == "1 row repeats an earlier row of the file."
+    assert page.table.item(0, 2).text() == "same as row 2 (Coopérative des éleveurs)"
+    assert page.table.item(0, 3).text() == "same name"
+    decision = page.combos[4]
+    assert decision.currentText() == "Skip: keep the earlier row"
+    decision.setFocus()
+    qtbot.keyClicks(decision, "Add")
+    assert decision.currentData() == "update"
+    _next(wizard, qtbot, wizard.result_page)
+
+    assert "2 records created" in wizard.result_page.result.text()
+    assert "1 repeated row added to an earlier row's record" in wizard.result_page.result.text()
+    partners = services.records("partners")
+    [cooperative] = partners.list(filters={"country": "SN"})
+    assert (cooperative.values["city"], cooperative.values["email"]) == ("Thiès", "coop@example.org")
+
 
 def test_cancel_during_a_large_import_writes_nothing(
     window: MainWindow, qtbot: QtBot, services: Services, tmp_path: Path

@@ -1,5 +1,6 @@
-"""Step 4: rows that look like records already here; skip, update or create, for all or per row.
-Its Next button is Import: the write runs on the database thread with progress and Cancel."""
+"""Step 4: rows that look like records already here or like an earlier row of the file; skip,
+update or create, for all or per row. Its Next button is Import: the write runs on the database
+thread with progress and Cancel."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from relay_app.i18n import N_, _, ngettext
-from relay_app.imports import Duplicates, write
+from relay_app.imports import DuplicateMatch, Duplicates, write
 from relay_app.imports.engine import default_decision
 from relay_app.ui.editor.choice_box import FormComboBox
 from relay_app.ui.imports.state import ImportState
@@ -28,15 +29,42 @@ CHOICES: tuple[tuple[Duplicates, str], ...] = (
     (Duplicates.UPDATE, N_("Update the existing record")),
     (Duplicates.CREATE, N_("Create a new record anyway")),
 )
+# The same decisions for a row repeating an earlier row of the file (that row plays the record).
+CHOICES_IN_FILE: tuple[tuple[Duplicates, str], ...] = (
+    (Duplicates.SKIP, N_("Skip: keep the earlier row")),
+    (Duplicates.UPDATE, N_("Add its values to the earlier row's record")),
+    (Duplicates.CREATE, N_("Create both records")),
+)
 ROW, IN_FILE, EXISTING, REASON, DECISION = range(5)
 
 
-def _decision_combo(name: str) -> QComboBox:
+def _decision_combo(name: str, choices: tuple[tuple[Duplicates, str], ...] = CHOICES) -> QComboBox:
     combo = FormComboBox()  # a wheel passing over the table scrolls it
     combo.setAccessibleName(name)
-    for decision, label in CHOICES:
+    for decision, label in choices:
         combo.addItem(_(label), decision.value)
     return combo
+
+
+def _summary(matches: list[DuplicateMatch]) -> str:
+    repeats = sum(match.same_row is not None for match in matches)
+    like_records = len(matches) - repeats
+    if not matches:
+        return _("No row looks like a record already here.")
+    parts = []
+    if like_records:
+        parts.append(ngettext(
+            "{count} row looks like a record already here.",
+            "{count} rows look like records already here.",
+            like_records,
+        ).format(count=like_records))
+    if repeats:
+        parts.append(ngettext(
+            "{count} row repeats an earlier row of the file.",
+            "{count} rows repeat earlier rows of the file.",
+            repeats,
+        ).format(count=repeats))
+    return " ".join(parts)
 
 
 class DuplicatesPage(QWizardPage):
@@ -58,7 +86,7 @@ class DuplicatesPage(QWizardPage):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName(_("Rows that look like existing records"))
+        self.table.setAccessibleName(_("Rows that look like existing records or earlier rows"))
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setObjectName("importProblem")
@@ -78,15 +106,7 @@ class DuplicatesPage(QWizardPage):
         matches = [m for m in preview.duplicates.values() if self._imported(m.row)]
         form = self.state.records.form
         by_number = {row.number: row for row in preview.rows}
-        self.summary.setText(
-            ngettext(
-                "{count} row looks like a record already here.",
-                "{count} rows look like records already here.",
-                len(matches),
-            ).format(count=len(matches))
-            if matches
-            else _("No row looks like a record already here.")
-        )
+        self.summary.setText(_summary(matches))
         self.for_all.setEnabled(bool(matches))
         self.table.setRowCount(len(matches))
         self.combos = {}
@@ -96,11 +116,14 @@ class DuplicatesPage(QWizardPage):
             for column, text in (
                 (ROW, str(match.row)),
                 (IN_FILE, form.summary(cleaned)),
-                (EXISTING, match.existing),
+                (EXISTING, match.existing_text()),
                 (REASON, reason),
             ):
                 self.table.setItem(line, column, QTableWidgetItem(text))
-            combo = _decision_combo(_("Decision for row {row}").format(row=match.row))
+            combo = _decision_combo(
+                _("Decision for row {row}").format(row=match.row),
+                CHOICES if match.same_row is None else CHOICES_IN_FILE,
+            )
             wanted = self.state.decisions.get(match.row) or _initial(match)
             combo.setCurrentIndex(combo.findData(wanted.value))
             combo.currentIndexChanged.connect(lambda _i, row=match.row: self._decided(row))

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget, QWizard
 
 from relay_app.i18n import _, ngettext
 from relay_app.imports import UndoResult, undo_batch
+from relay_app.imports.batches import undo_summary
 from relay_app.imports.engine import ImportOutcome
 from relay_app.ui.imports.state import ImportState
 from relay_app.ui.operations import Operation
@@ -22,6 +23,14 @@ def outcome_text(outcome: ImportOutcome) -> str:
     ]
     if outcome.unchanged:
         parts.append(_("{count} unchanged").format(count=outcome.unchanged))
+    if outcome.merged:
+        parts.append(
+            ngettext(
+                "{count} repeated row added to an earlier row's record",
+                "{count} repeated rows added to earlier rows' records",
+                outcome.merged,
+            ).format(count=outcome.merged)
+        )
     if outcome.skipped:
         parts.append(
             ngettext("{count} duplicate skipped", "{count} duplicates skipped", outcome.skipped).format(
@@ -50,7 +59,10 @@ class ResultPage(QWizardPage):
         self.result.setWordWrap(True)
         self.result.setObjectName("importResult")
         self.undo_button = QPushButton(_("&Undo this import"))
-        self.undo_button.setToolTip(_("Delete the records this import created, if none was changed since."))
+        self.undo_button.setToolTip(
+            _("Delete the records this import created and put back those it updated, "
+              "if none was changed since.")
+        )
         self.undo_button.clicked.connect(self.undo)
         layout = QVBoxLayout(self)
         layout.addWidget(self.result)
@@ -62,7 +74,7 @@ class ResultPage(QWizardPage):
         outcome = self.state.outcome
         assert outcome is not None
         self.result.setText(outcome_text(outcome))
-        self.undo_button.setEnabled(bool(outcome.batch_id and outcome.created))
+        self.undo_button.setEnabled(bool(outcome.batch_id and outcome.written))
         if outcome.written:
             self._on_changed(self.state.kind)
 
@@ -73,13 +85,7 @@ class ResultPage(QWizardPage):
         self.undo_button.setEnabled(False)
 
         def undone(result: UndoResult) -> None:
-            self.result.setText(
-                ngettext(
-                    "Import undone: {count} record deleted.",
-                    "Import undone: {count} records deleted.",
-                    result.deleted,
-                ).format(count=result.deleted)
-            )
+            self.result.setText(undo_summary(result))
             self._on_changed(self.state.kind)
 
         def refused(error: BaseException) -> None:
