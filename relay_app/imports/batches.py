@@ -155,9 +155,9 @@ def _refusal(records: RecordService, session: Session, edited: Sequence[str]) ->
         )
     return ngettext(
         "Not undone: {count} record of this import was changed since ({names}). "
-        "Delete the others yourself, or keep them.",
+        "An import is undone whole or not at all; change its other records by hand if need be.",
         "Not undone: {count} records of this import were changed since ({names}). "
-        "Delete the others yourself, or keep them.",
+        "An import is undone whole or not at all; change its other records by hand if need be.",
         len(edited),
     ).format(count=len(edited), names=names)
 

@@ -4,7 +4,8 @@ The coordinator revokes a lost or stolen laptop on the server; at its next conta
 answers ``revoked`` and the app erases, here and nowhere else:
 
 - the registrations and the check-in log, with everything the sync keeps about them (outbox
-  entries, conflicts, records to fetch, merges waiting), their full-text index rebuilt empty;
+  entries, conflicts, records to fetch, merges waiting), their full-text index rebuilt empty,
+  and the imports of participants (an import that updated them keeps the values it replaced);
 - freed pages: ``secure_delete`` zeroes them as they are freed, then ``VACUUM`` rewrites the file
   and the WAL is truncated, so no deleted text stays in the database file or its companions;
 - every backup and everything set aside (a restore's copies, a store set aside after a forgotten
@@ -33,6 +34,9 @@ from relay_app.store.backups import list_backups, take_backup
 from relay_app.store.database import Database
 from relay_app.store.models import (
     CheckIn,
+    ImportBatch,
+    ImportBatchRecord,
+    ImportBatchUpdate,
     MergeTombstoneDue,
     PendingChange,
     RecordToFetch,
@@ -68,6 +72,12 @@ def wipe_personal_data(paths: Paths, database: Database) -> WipeReport:
         for table in (PendingChange, SyncConflict, RecordToFetch, SnapshotSeen):
             session.execute(delete(table).where(table.kind.in_(PERSONAL_KINDS)))
         session.execute(delete(MergeTombstoneDue))
+        # An import that updated participants kept the values it replaced (for its undo): the
+        # batch goes whole, with the ids it lists.
+        personal_batches = select(ImportBatch.id).where(ImportBatch.kind.in_(PERSONAL_KINDS))
+        for table in (ImportBatchUpdate, ImportBatchRecord):
+            session.execute(delete(table).where(table.batch_id.in_(personal_batches)))
+        session.execute(delete(ImportBatch).where(ImportBatch.kind.in_(PERSONAL_KINDS)))
         session.execute(delete(CheckIn))
         session.execute(delete(Registration))
         # External-content FTS5 keeps deleted tokens in its segments until they merge: rebuilt

@@ -11,14 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from relay_app.imports import Duplicates, check, list_batches, open_import, write
 from relay_app.services.drafts import DraftStore, new_draft_key
 from relay_app.store.backups import list_backups, take_backup
-from relay_app.store.models import CheckIn, PendingChange, Registration
+from relay_app.store.models import CheckIn, ImportBatchUpdate, PendingChange, Registration
 from relay_app.sync.errors import DeviceWiped
 from relay_app.sync.identity import enrolled_token
 from relay_app.sync.wipe import last_wipe
 from relay_central.admin import revoke_device
 from tests.central.harness import Central
+from tests.imports.files import write_csv
 from tests.sync.conftest import Relay
 from tests.sync.records import forum, partner, registration
 
@@ -127,3 +129,44 @@ def test_the_command_line_says_what_a_revoked_laptop_erased_and_exits_1(
     assert _files_holding(data_dir, SECRETS) == []
     assert main(["--data-dir", str(data_dir), "sync"]) == 1
     assert "not enrolled" in capsys.readouterr().err
+
+
+def test_a_wipe_erases_the_values_an_import_of_participants_replaced(
+    central: Central, make_relay: Callable[..., Relay], tmp_path: Path
+) -> None:
+    """Tried: Mariama registered and synced; a spreadsheet of participants updates her (matched by
+    email), so the import keeps her old organisation for its undo. Revoked, the laptop erases the
+    import with her: no file of the data folder holds her old or new details; a partners' import
+    is kept, undo and all."""
+    relay = make_relay()
+    forum_id = relay.services.records("forums").create(forum(capacity=10)).id
+    old_organisation = "Groupement des femmes de Kaolack"
+    relay.services.records("registrations").create(registration(
+        forum_id, first_name=SECRETS[0], last_name=SECRETS[1], email=SECRETS[2],
+        organisation=old_organisation,
+    ))
+    assert relay.sync().in_sync
+    participants = relay.services.records("registrations")
+    sheet = write_csv(tmp_path / "participants.csv", [
+        ["forum_id", "first_name", "last_name", "email", "organisation", "role", "consent"],
+        [forum_id, SECRETS[0], SECRETS[1], SECRETS[2], "Union de Kaolack", "farmer", "yes"],
+    ])
+    updated = write(participants, check(participants, open_import(participants, sheet)),
+                    duplicates=Duplicates.UPDATE)
+    assert updated.updated == 1
+    partners = relay.services.records("partners")
+    directory = write(partners, check(partners, open_import(partners, write_csv(
+        tmp_path / "partners.csv", [["Name", "Member or partner", "College", "Country"],
+                                    ["Réseau Sahel", "Partner", "Research and education", "BF"]],
+    ))))
+    assert directory.created == 1
+    assert _count(relay, ImportBatchUpdate) == 1
+    assert _files_holding(relay.data_dir, (old_organisation,))  # the check below can find it
+
+    revoke_device(central.database, _device_id(relay))
+    with pytest.raises(DeviceWiped):
+        relay.sync()
+
+    assert _files_holding(relay.data_dir, (*SECRETS, old_organisation)) == []
+    assert _count(relay, ImportBatchUpdate) == 0
+    assert [batch.id for batch in list_batches(relay.services.database)] == [directory.batch_id]
