@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from relay_app.formatting import format_datetime
+from relay_app.formatting import format_datetime, format_integer
 from relay_app.forms import form_for
 from relay_app.i18n import _, ngettext
 from relay_app.imports import BatchView, UndoResult, list_batches, undo_batch, undo_summary
@@ -38,7 +38,7 @@ def _cells(batch: BatchView) -> list[str]:
     undone = format_datetime(batch.undone_at, "short") if batch.undone_at else ""
     return [
         format_datetime(batch.imported_at, "short"), _(form_for(batch.kind).label), batch.file_name,
-        str(batch.created), str(batch.updated), undone,
+        format_integer(batch.created), format_integer(batch.updated), undone,
     ]
 
 
@@ -94,7 +94,9 @@ class ImportHistoryDialog(QDialog):
         self.resize(820, 420)
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
-            [_("Date"), _("Kind"), _("File"), _("Created"), _("Updated"), _("Undone")]
+            # Counts and a date, unlike a record's "Created"/"Updated" (dates): their own words.
+            [_("Imported on"), _("Kind"), _("File"), _("Records created"), _("Records updated"),
+             _("Undone on")]
         )
         self.table.setAccessibleName(_("Imports, newest first"))
         self.table.verticalHeader().hide()
