@@ -322,6 +322,7 @@ def main() -> None:
         settle(app)  # the check-in is written on the database thread
         save(window.grab(), out / "check-in-desk.png")
         import_wizard(app, window, services, out)
+        import_history(app, window, services, out)
         dialogs(app, window, services, out)
         window.close()
 
@@ -357,6 +358,28 @@ def import_wizard(app: QApplication, window: QMainWindow, services: Services, ou
         settle(app, 0.5)
         save(wizard.grab(), out / f"{name}.png")
     wizard.close()
+
+
+def import_history(app: QApplication, window: QMainWindow, services: Services, out: Path) -> None:
+    """File ▸ Import history after the French CSV's valid rows were imported, then an older import
+    undone."""
+    from relay_app.imports import check, open_import, undo_batch, write
+    from relay_app.ui.imports.history import ImportHistoryDialog
+
+    partners = services.records("partners")
+    source = services.database.path.parent / "partenaires.csv"
+    undone = write(partners, check(partners, open_import(partners, source)), valid_only=True)
+    if undone.batch_id is not None:
+        undo_batch(services.database, partners, undone.batch_id)
+    write(partners, check(partners, open_import(partners, source)), valid_only=True)
+    dialog = ImportHistoryDialog(services, window.changes, window)
+    dialog.show()
+    deadline = time.monotonic() + 20
+    while dialog.table.rowCount() < 2 and time.monotonic() < deadline:
+        app.processEvents()
+    settle(app, 0.5)
+    save(dialog.grab(), out / "import-history.png")
+    dialog.close()
 
 
 def dialogs(app: QApplication, window: QMainWindow, services: Services, out: Path) -> None:
