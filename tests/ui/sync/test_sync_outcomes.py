@@ -117,7 +117,7 @@ def test_waiting_conflicts_show_outside_the_sync_page_and_follow_each_decision(
     qtbot.mouseClick(status.conflicts, Qt.MouseButton.LeftButton)
     assert window.current_view() == "sync" and page.tabs.currentWidget() is page.conflicts
 
-    with qtbot.waitSignal(page.conflicts.resolved, timeout=5000):
+    with qtbot.waitSignal(page.conflicts.resolved):
         qtbot.mouseClick(page.conflicts.keep_mine, Qt.MouseButton.LeftButton)
     assert page.result.text() == (
         "Every conflict is decided; your decisions go to the server with the next sync."
