@@ -112,7 +112,7 @@ def test_cancel_stops_within_a_second_and_keeps_the_outbox(
         with qtbot.waitSignal(page.runner.progressed):
             qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
         assert page.cancel_button.isEnabled() and not page.sync_button.isEnabled()
-        qtbot.wait(300)  # the first request is on its way
+        qtbot.waitUntil(lambda: slow.stats.connections > 0)  # the first request is on its way
         started = time.monotonic()
         with qtbot.waitSignal(page.runner.failed) as stopped:
             qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
