@@ -67,7 +67,7 @@ def test_at_start_the_unlock_dialog_refuses_a_wrong_passphrase_then_opens(paths:
 
     def unlock(dialog: UnlockDialog) -> None:
         _type_and_enter(qtbot, dialog, "not it")
-        qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text(), timeout=10_000)
+        qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text())
         messages.append(dialog.message.text())
         assert dialog.passphrase.text() == "" and dialog.isVisible()
         _type_and_enter(qtbot, dialog, PASSPHRASE)
@@ -94,7 +94,7 @@ def test_the_window_locks_when_idle_and_opens_again_with_the_passphrase(
     window, services = encrypted_window
     lock = window.idle_lock
     lock.set_interval_ms(300)
-    qtbot.waitUntil(lambda: lock.is_locked, timeout=10_000)
+    qtbot.waitUntil(lambda: lock.is_locked)
     assert lock.cover is not None and lock.cover.isVisible()
     assert lock.cover.geometry() == window.rect()  # the records are hidden behind it
     assert held_key(services.paths.data_dir) is None
@@ -107,10 +107,10 @@ def test_the_window_locks_when_idle_and_opens_again_with_the_passphrase(
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     _type_and_enter(qtbot, dialog, "wrong")
-    qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text())
     assert lock.is_locked
     _type_and_enter(qtbot, dialog, PASSPHRASE)
-    qtbot.waitUntil(lambda: not lock.is_locked, timeout=10_000)
+    qtbot.waitUntil(lambda: not lock.is_locked)
     assert lock.cover is None
     assert [record.values["name"] for record in services.records("partners").list()] == [NAME]
 
@@ -128,7 +128,7 @@ def test_typing_keeps_the_window_unlocked(
         qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
         assert lock.timer.remainingTime() > IDLE_MS // 2  # started again by the key
         assert not lock.is_locked
-    qtbot.waitUntil(lambda: lock.is_locked, timeout=10_000)
+    qtbot.waitUntil(lambda: lock.is_locked)
 
 
 def _fill(qtbot: QtBot, dialog, current: str | None, new: str) -> None:  # type: ignore[no-untyped-def]
