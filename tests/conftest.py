@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from relay_app.config import Paths, resolve_paths
 from relay_app.i18n import set_language
+from tests.patient_qtbot import PatientQtBot
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +20,12 @@ def english() -> Iterator[None]:
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture
+def qtbot(qapp, request: pytest.FixtureRequest) -> PatientQtBot:  # type: ignore[no-untyped-def]
+    """pytest-qt's qtbot, with waits a slow, busy machine can meet (tests/patient_qtbot.py)."""
+    return PatientQtBot(request)
 
 
 @pytest.fixture

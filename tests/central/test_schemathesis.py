@@ -49,8 +49,9 @@ MAX_EXAMPLES = int(os.environ.get("RELAY_FUZZ_EXAMPLES", "75"))
 FILE_OPERATIONS = "/api/v1/attachments"
 # tus chunks: raw bytes, a few KB (the real uploads the cases name are 1,000 bytes long).
 schemathesis.openapi.media_type("application/offset+octet-stream", st.binary(max_size=4096))
-DEADLINE_MS = 5000
-REQUEST_TIMEOUT_S = 10
+# No deadline per example: one that a busy machine slows past it says nothing about the server
+# (its speed is benchmarks/hostile.py's to measure). A request that hangs still fails, at this.
+REQUEST_TIMEOUT_S = 30
 
 
 @dataclass
@@ -141,7 +142,7 @@ def fuzz_operation(operation: APIOperation, mode: GenerationMode, caller: FuzzTa
 
     @settings(
         max_examples=MAX_EXAMPLES,
-        deadline=DEADLINE_MS,
+        deadline=None,
         suppress_health_check=list(HealthCheck),
         database=None,  # no example database in the work tree: each run explores afresh
     )

@@ -24,7 +24,9 @@ def test_answers_carry_the_servers_own_time(central: Central) -> None:
     ):
         timings = response.headers.get("Server-Timing", "")
         assert timings.startswith("app;dur="), response.headers
-        assert 0 <= server_seconds(response) < 5
+        # The server's own part of the exchange, never more than the whole of it as the client
+        # timed it (to the answer's headers), however slow the machine.
+        assert 0 <= server_seconds(response) <= response.elapsed.total_seconds()
         assert timings.count("app;") == 1
 
 

@@ -19,11 +19,18 @@ def test_a_second_writer_waits_for_the_first_to_commit(database_url: str) -> Non
     upgrade(database)
     events: list[tuple[str, str, int]] = []
     first_inside = threading.Event()
+    second_asking = threading.Event()
 
     def write(name: str, hold: float) -> None:
+        if name == "second":
+            second_asking.set()
         with database.writing() as session:
             events.append((name, "in", 0))
-            first_inside.set()
+            if name == "first":
+                first_inside.set()
+                # Held from the moment the second writer asks, not from a moment a busy machine
+                # may reach before the second thread has even started.
+                second_asking.wait(10)
             time.sleep(hold)
             seq = next_change_seq(session)
             events.append((name, "leaving", seq))
@@ -35,7 +42,7 @@ def test_a_second_writer_waits_for_the_first_to_commit(database_url: str) -> Non
     first.start()
     assert first_inside.wait(10)
     second = threading.Thread(target=write, args=("second", 0))
-    second.start()  # while the first holds its transaction open for HOLD_SECONDS
+    second.start()  # while the first holds its transaction open for HOLD_SECONDS more
     first.join()
     second.join()
     try:

@@ -27,6 +27,7 @@ from tests.ui.person import turn_wheel
 from tests.ui.test_store_problem import _when_shown
 
 NAME = "Ferme Quetzalcoatlus"
+IDLE_MS = 3_000  # a lock time whose half a busy machine can always look at in time
 
 
 def _encrypted_store(paths: Paths) -> str:
@@ -66,7 +67,7 @@ def test_at_start_the_unlock_dialog_refuses_a_wrong_passphrase_then_opens(paths:
 
     def unlock(dialog: UnlockDialog) -> None:
         _type_and_enter(qtbot, dialog, "not it")
-        qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text(), timeout=10_000)
+        qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text())
         messages.append(dialog.message.text())
         assert dialog.passphrase.text() == "" and dialog.isVisible()
         _type_and_enter(qtbot, dialog, PASSPHRASE)
@@ -93,7 +94,7 @@ def test_the_window_locks_when_idle_and_opens_again_with_the_passphrase(
     window, services = encrypted_window
     lock = window.idle_lock
     lock.set_interval_ms(300)
-    qtbot.waitUntil(lambda: lock.is_locked, timeout=10_000)
+    qtbot.waitUntil(lambda: lock.is_locked)
     assert lock.cover is not None and lock.cover.isVisible()
     assert lock.cover.geometry() == window.rect()  # the records are hidden behind it
     assert held_key(services.paths.data_dir) is None
@@ -106,10 +107,10 @@ def test_the_window_locks_when_idle_and_opens_again_with_the_passphrase(
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     _type_and_enter(qtbot, dialog, "wrong")
-    qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.message.text())
     assert lock.is_locked
     _type_and_enter(qtbot, dialog, PASSPHRASE)
-    qtbot.waitUntil(lambda: not lock.is_locked, timeout=10_000)
+    qtbot.waitUntil(lambda: not lock.is_locked)
     assert lock.cover is None
     assert [record.values["name"] for record in services.records("partners").list()] == [NAME]
 
@@ -117,13 +118,17 @@ def test_the_window_locks_when_idle_and_opens_again_with_the_passphrase(
 def test_typing_keeps_the_window_unlocked(
     encrypted_window: tuple[MainWindow, Services], qtbot: QtBot
 ) -> None:
+    """Each key starts the countdown again, read from the countdown itself: keys every 100 ms
+    against a 400 ms lock failed whenever a busy machine woke the test 300 ms late."""
     window, _services = encrypted_window
-    window.idle_lock.set_interval_ms(400)
-    for _ in range(8):  # a key every 100 ms: never 400 ms without use
+    lock = window.idle_lock
+    lock.set_interval_ms(IDLE_MS)
+    for _ in range(3):  # three half-spells without use: longer than the lock time, all told
+        qtbot.waitUntil(lambda: lock.timer.remainingTime() < IDLE_MS // 2)
         qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
-        qtbot.wait(100)
-        assert not window.idle_lock.is_locked
-    qtbot.waitUntil(lambda: window.idle_lock.is_locked, timeout=10_000)
+        assert lock.timer.remainingTime() > IDLE_MS // 2  # started again by the key
+        assert not lock.is_locked
+    qtbot.waitUntil(lambda: lock.is_locked)
 
 
 def _fill(qtbot: QtBot, dialog, current: str | None, new: str) -> None:  # type: ignore[no-untyped-def]

@@ -69,7 +69,12 @@ def test_cancel_takes_effect_within_a_second_and_loses_nothing(
 
         worker = threading.Thread(target=run)
         worker.start()
-        time.sleep(0.5)  # the meta request is on the slow link now
+        # The first request is on the slow link (not "half a second later": a busy machine may
+        # not have begun the run by then, and the run would clear a cancel that came first).
+        deadline = time.monotonic() + 20
+        while proxy.stats.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proxy.stats.connections, "the run never reached the link"
         asked = time.monotonic()
         engine.cancel()
         worker.join(timeout=5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from relay_app.services import Services
 from relay_app.ui.main_window import MainWindow
 from relay_app.ui.operations import wait_for_writer
+from tests.patient_qtbot import WAIT_MS
 
 
 @pytest.fixture
@@ -42,20 +44,34 @@ def window(make_window: Callable[[], MainWindow]) -> MainWindow:
     return make_window()
 
 
+# Bumped as each test ends: an answer still waiting then was for a dialog that never came, and
+# must not click one of the next test's.
+_test_generation = [0]
+
+
+@pytest.fixture(autouse=True)
+def _answers_end_with_their_test() -> Iterator[None]:
+    yield
+    _test_generation[0] += 1
+
+
 def answer_next_dialog(button_text: str, *, with_details: bool = False) -> list[str]:
     """Click ``button_text`` in the next modal message box; returns what the box said.
 
-    ``with_details`` adds the box's informative text, after a line break, to what it said.
+    ``with_details`` adds the box's informative text, after a line break, to what it said. The
+    box may come from a worker's answer, late on a busy machine: the answer waits for it until
+    the test ends (or ``WAIT_MS``), however few timer ticks that time allows.
     """
     seen: list[str] = []
-    tries = [0]
+    generation = _test_generation[0]
+    deadline = time.monotonic() + WAIT_MS / 1000
 
     def click() -> None:
+        if _test_generation[0] != generation or time.monotonic() > deadline:
+            return
         box = QApplication.activeModalWidget()
         if not isinstance(box, QMessageBox):
-            tries[0] += 1
-            if tries[0] < 300:  # give up after ~3 s rather than answer another test's dialog
-                QTimer.singleShot(10, click)
+            QTimer.singleShot(10, click)
             return
         seen.append(f"{box.text()}\n{box.informativeText()}" if with_details else box.text())
         for button in box.findChildren(QAbstractButton):

@@ -62,7 +62,7 @@ def test_the_photo_position_question_defaults_to_using_it(
     geotagged = tmp_path / "geotagged.jpg"
     geotagged.write_bytes(with_exif((tmp_path / "plain.jpg").read_bytes(), DAKAR))
     box = panel.editor.file_boxes["photo"]
-    with watching_dialogs() as dialogs, qtbot.waitSignal(box.location_found, timeout=10000):
+    with watching_dialogs() as dialogs, qtbot.waitSignal(box.location_found):
         box.add_files([geotagged])
     assert [seen.default for seen in dialogs.seen] == ["Yes"], dialogs.seen
 

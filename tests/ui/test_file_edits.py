@@ -40,7 +40,7 @@ def _add_photo(qtbot: QtBot, box: RecordFilesBox, folder: Path) -> None:
     photo = QImage(40, 30, QImage.Format.Format_RGB32)
     photo.fill(QColor("#33691e"))
     assert photo.save(str(folder / "field.jpg"))
-    with qtbot.waitSignal(box.files_changed, timeout=10000):
+    with qtbot.waitSignal(box.files_changed):
         box.add_files([folder / "field.jpg"])
 
 
@@ -65,9 +65,7 @@ def test_an_added_photo_makes_cancel_ask_and_discard_removes_it(
     assert ["unsaved changes" in text for text in dialogs.texts()] == [True]
     assert panel.is_editing() and _photos(services, panel) == ["field.jpg"]
     activate(window, qtbot)
-    with watching_dialogs(answer="Discard changes") as dialogs, qtbot.waitSignal(
-        box.files_changed, timeout=10000
-    ):
+    with watching_dialogs(answer="Discard changes") as dialogs, qtbot.waitSignal(box.files_changed):
         press(Key.Key_Escape)
     assert len(dialogs.seen) == 1
     assert not panel.is_editing()
@@ -89,12 +87,10 @@ def test_a_removed_photo_comes_back_on_discard_and_a_saved_one_stays(
     assert _photos(services, panel) == ["field.jpg"] and not panel.editor.is_dirty()
     box.grid.setFocus()
     box.grid.item(0).setSelected(True)
-    with qtbot.waitSignal(box.files_changed, timeout=10000):
+    with qtbot.waitSignal(box.files_changed):
         press(Key.Key_Delete)
     assert _photos(services, panel) == [] and panel.editor.is_dirty()
-    with watching_dialogs(answer="Discard changes") as dialogs, qtbot.waitSignal(
-        box.files_changed, timeout=10000
-    ):
+    with watching_dialogs(answer="Discard changes") as dialogs, qtbot.waitSignal(box.files_changed):
         press(Key.Key_Escape)
     assert len(dialogs.seen) == 1
     panel.edit_selected()

@@ -37,7 +37,7 @@ def _editing(window: MainWindow, services: Services, kind: str, **values: object
 
 
 def _add(qtbot: QtBot, box: RecordFilesBox, *paths: Path) -> None:
-    with qtbot.waitSignal(box.files_changed, timeout=10000):
+    with qtbot.waitSignal(box.files_changed):
         assert box.add_files(list(paths)) is not None
 
 
@@ -113,7 +113,7 @@ def test_the_photo_position_is_offered_and_applied_when_accepted(
     geotagged = tmp_path / "geotagged.jpg"
     geotagged.write_bytes(with_exif(plain.read_bytes(), DAKAR))
     asked = answer_next_dialog("Yes")
-    with qtbot.waitSignal(box.location_found, timeout=10000):
+    with qtbot.waitSignal(box.location_found):
         box.add_files([geotagged])
     assert asked and "14.69" in asked[0] and "-17.44" in asked[0]
     assert editor.field_input("latitude").raw() == 14.69
@@ -189,7 +189,7 @@ def test_files_dropped_on_the_box_are_added(
         Qt.KeyboardModifier.NoModifier,
     )
     # Qt delivers drop events only from a real drag, so the handler is called as Qt would.
-    with qtbot.waitSignal(box.files_changed, timeout=10000):
+    with qtbot.waitSignal(box.files_changed):
         box.dropEvent(drop)
     assert drop.isAccepted()
     assert [file.filename for file in box.files()] == ["dropped.jpg"]

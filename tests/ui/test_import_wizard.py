@@ -205,7 +205,7 @@ def test_cancel_during_a_large_import_writes_nothing(
     QTest.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     step = wizard.duplicates_page.step
     qtbot.waitUntil(lambda: step.operation is not None and step.operation.progress_dialog is not None
-                    and step.operation.progress_dialog.isVisible(), timeout=10000)
+                    and step.operation.progress_dialog.isVisible())
     dialog = step.operation.progress_dialog
     cancel = next(b for b in dialog.findChildren(QPushButton) if b.text().replace("&", "") == "Cancel")
     QTest.mouseClick(cancel, Qt.MouseButton.LeftButton)

@@ -48,7 +48,7 @@ def test_a_large_photo_keeps_its_position_and_date_upright_and_offers_its_positi
     asked = answer_next_dialog("Yes")
     with qtbot.waitSignal(box.files_changed, timeout=30000):
         assert box.add_files([photo]) is not None
-    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    qtbot.waitUntil(lambda: bool(asked))
 
     [file] = box.files()
     stored = box.service.path_for(file).read_bytes()

@@ -44,7 +44,7 @@ def _practice_with_photos(
         _image(tmp_path / "tall.png", 300, 500, "#b71c1c"),
         _image(tmp_path / "small.png", 40, 30, "#0d47a1"),
     ]
-    with qtbot.waitSignal(box.files_changed, timeout=10000):
+    with qtbot.waitSignal(box.files_changed):
         box.add_files(photos)
     assert box.grid.count() == 3
     return record.id, box

@@ -157,10 +157,10 @@ def test_search_as_you_type(
     window.actions["find"].trigger()
     assert panel.search.hasFocus()
     qtbot.keyClicks(panel.search, "sequest")
-    qtbot.waitUntil(lambda: panel.model.total == 1, timeout=2000)
+    qtbot.waitUntil(lambda: panel.model.total == 1)
     assert panel.model.data(panel.model.index(0, 0)) in ("Séquestration du carbone", "Ndiaye")
     panel.search.clear()
-    qtbot.waitUntil(lambda: panel.model.total == 2, timeout=2000)
+    qtbot.waitUntil(lambda: panel.model.total == 2)
 
 
 def test_a_search_of_many_rows_shows_its_exact_count(
@@ -177,7 +177,7 @@ def test_a_search_of_many_rows_shows_its_exact_count(
     panel.apply_query()
     assert panel.count_label.text() == "1,237 records"
     qtbot.keyClicks(panel.search, "cooperative")
-    qtbot.waitUntil(lambda: panel.count_label.text() == "1,234 records", timeout=2000)
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1,234 records")
     assert panel.model.total is None and panel.model.rowCount() < 1234  # not all loaded
     panel.model.fetchMore(QModelIndex())  # scrolling on does not change the count
     assert panel.count_label.text() == "1,234 records"

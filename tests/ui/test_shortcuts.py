@@ -227,12 +227,12 @@ def test_del_in_the_photo_grid_removes_the_selected_photo(
     photo = QImage(40, 30, QImage.Format.Format_RGB32)
     photo.fill(QColor("#33691e"))
     assert photo.save(str(tmp_path / "field.jpg"))
-    with qtbot.waitSignal(box.files_changed, timeout=10000):
+    with qtbot.waitSignal(box.files_changed):
         box.add_files([tmp_path / "field.jpg"])
     activate(window, qtbot)  # a slow addition shows a progress dialog, which takes activation
     box.grid.setFocus()
     box.grid.item(0).setSelected(True)
-    with qtbot.waitSignal(box.files_changed, timeout=10000):
+    with qtbot.waitSignal(box.files_changed):
         press(Qt.Key.Key_Delete)
     assert box.files() == []
     assert panel.is_editing() and services.records("practices").count() == 1

@@ -25,12 +25,12 @@ def test_ticks_back_off_on_failure_and_reset_on_success(
     try:
         # Not enrolled yet: every tick fails, and the wait doubles up to the longest.
         auto.set_enabled(True)
-        qtbot.waitUntil(lambda: auto.failures >= 3, timeout=5000)
+        qtbot.waitUntil(lambda: auto.failures >= 3)
         assert waits[:4] == [40, 80, 120, 120]
 
         services.records("partners").create(partner(1))
         enroll_device(services.database, paths.data_dir, central.url, central.relay(REGIONS))
-        with qtbot.waitSignal(runner.finished, timeout=10000):
+        with qtbot.waitSignal(runner.finished):
             pass
         assert auto.failures == 0 and auto.interval_ms == 40 and auto.is_scheduled()
         assert services.status().pending_changes == 0  # the tick sent the waiting change

@@ -48,7 +48,7 @@ def test_keep_mine_resolves_the_conflict_and_it_syncs(
     assert page.result.text() == "1 conflict waits for your decision."
 
     page.tabs.setCurrentWidget(conflicts)
-    with qtbot.waitSignal(conflicts.resolved, timeout=5000):
+    with qtbot.waitSignal(conflicts.resolved):
         qtbot.mouseClick(conflicts.keep_mine, Qt.MouseButton.LeftButton)
     assert conflicts.list.count() == 0 and page.tabs.tabText(2) == "Conflicts"
     assert ConflictService(services.database).count() == 0
@@ -71,7 +71,7 @@ def test_a_merged_value_is_kept_on_both_relays(
     conflicts = page.conflicts
 
     conflicts.merged.setPlainText("Nîmes et Sète")
-    with qtbot.waitSignal(conflicts.resolved, timeout=5000):
+    with qtbot.waitSignal(conflicts.resolved):
         qtbot.mouseClick(conflicts.use_merged, Qt.MouseButton.LeftButton)
     assert services.records("partners").get(record_id).values["city"] == "Nîmes et Sète"
 

@@ -65,7 +65,7 @@ def _turn_data_saver_on(window: MainWindow, services: Services, qtbot: QtBot) ->
     box = window.sync_page.files.data_saver
     assert not box.isChecked() and not read_data_saver(services.database)
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: read_data_saver(services.database), timeout=5000)
+    qtbot.waitUntil(lambda: read_data_saver(services.database))
     assert box.isChecked()
 
 
@@ -99,7 +99,7 @@ def test_the_data_saver_check_box_is_stored_and_shown_again(
     assert page.files.data_saver.isChecked()
 
     qtbot.mouseClick(page.files.data_saver, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not read_data_saver(services.database), timeout=5000)
+    qtbot.waitUntil(lambda: not read_data_saver(services.database))
 
 
 def test_with_the_data_saver_records_sync_and_the_logo_waits_for_sync_files_now(
@@ -162,12 +162,12 @@ def test_download_now_next_to_a_missing_logo_fetches_it(
     with qtbot.waitSignal(window.sync_page.runner.finished, timeout=SYNC_SECONDS * 1000) as ended:
         qtbot.mouseClick(box.missing_bar.download_button, Qt.MouseButton.LeftButton)
     assert ended.args[0].files_downloaded == 1
-    qtbot.waitUntil(lambda: box.missing_files() == [], timeout=5000)
+    qtbot.waitUntil(lambda: box.missing_files() == [])
     assert not box.missing_bar.isVisible()
     assert box.grid.item(0).toolTip() == "logo.png"
     assert _logo_path(services, logo).is_file()
 
     panel.cancel_editing()
-    qtbot.waitUntil(lambda: not_downloaded_text() not in detail.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: not_downloaded_text() not in detail.toPlainText())
     assert not detail.missing_bar.isVisible()
     assert "logo.png" in detail.toPlainText()
