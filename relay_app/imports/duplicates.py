@@ -223,7 +223,10 @@ def find_duplicates(
             hit = _same_as_existing(existing, values.get("id"), keys)
             if hit is not None:
                 match = DuplicateMatch(number, hit[0], hit[1], 100, existing.ids[hit[0]])
-        match = match or earlier_rows.match(number, keys, existing.ids)
+        # A row that names its own id (an export read back) is that record: never a repeat of
+        # another row (an id given twice is an error of its own).
+        if match is None and not values.get("id"):
+            match = earlier_rows.match(number, keys, existing.ids)
         if match is None and name and any_existing:
             close = _close_name(existing, choices.get(country, []), name, country, fuzz, process)
             if close is not None:

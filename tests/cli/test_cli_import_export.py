@@ -39,7 +39,10 @@ def partners_csv(path: Path, bad_rows: dict[int, tuple[str, str]], count: int = 
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(CSV_FIELDS)
         for index in range(count):
-            values = factories.partner(name=f"Partenaire n° {index}")
+            values = factories.partner(
+                name=f"Partenaire n° {index}", email=f"contact{index}@example.org",
+                website=f"https://partenaire{index}.example.org",
+            )
             values["languages"] = "; ".join(values["languages"])
             number = index + 2
             if number in bad_rows:

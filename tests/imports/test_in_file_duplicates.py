@@ -84,3 +84,23 @@ def test_a_row_like_an_existing_record_is_that_records_duplicate_not_an_earlier_
     assert (preview.duplicates[6].record_id, preview.duplicates[6].same_row) == (here.id, None)
     assert preview.duplicates[6].existing_text() == "Coopérative des éleveurs"
     assert preview.duplicates[5].same_row == 3  # the network is new: its repeat is an in-file one
+
+
+def test_rows_that_name_their_own_ids_are_those_records_not_repeats(
+    partners: RecordService, tmp_path: Path
+) -> None:
+    """An export read back into a fresh folder: two partners sharing a contact address keep
+    their ids and are both created; an id-less row with that address still repeats the first."""
+    college = "Research and education"
+    first, second = "0b9e4f2a-5c1d-4e8f-9a7b-3c2d1e0f9a8b", "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918"
+    rows = [
+        ["id", *HEADERS],
+        [first, "Union des coopératives", "Member", college, "SN", "", "info@union.org", ""],
+        [second, "Coopérative de Kaolack", "Member", college, "SN", "", "info@union.org", ""],
+        ["", "Union des coop.", "Member", college, "SN", "Thiès", "INFO@union.org", ""],
+    ]
+    preview = check(partners, open_import(partners, write_csv(tmp_path / "export.csv", rows)))
+    assert {number: m.same_row for number, m in preview.duplicates.items()} == {4: 2}
+    outcome = write(partners, preview)
+    assert outcome.created == 2 and [m.row for m in outcome.held_back] == [4]
+    assert {view.id for view in partners.list()} == {first, second}
