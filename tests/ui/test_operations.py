@@ -13,11 +13,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from relay_app.services import ImportReport, Services
-from relay_app.ui.changes import DataChanges
-from relay_app.ui.main_window import MainWindow
 from relay_app.ui.operations import PROGRESS_DELAY_MS, Cancelled, Operation
-from relay_app.ui.transfer import import_summary, start_import
 from tests import factories
 
 
@@ -94,39 +90,3 @@ def test_progress_dialog_shows_only_after_the_delay_and_cancel_stops_the_work(qt
     qtbot.waitUntil(lambda: outcome != {})
     assert isinstance(outcome.get("error"), Cancelled)
     assert "result" not in outcome and not finished_work
-
-
-def test_cancelled_import_writes_nothing(services: Services, tmp_path: Path, qtbot: QtBot) -> None:
-    source = _partners_csv(tmp_path / "partners.csv", 1000)
-    results: list[Any] = []
-    changes = DataChanges()
-    operation = start_import(
-        None,
-        services,
-        "partners",
-        source,
-        changes,  # type: ignore[arg-type]
-        on_done=results.append,
-    )
-    operation.cancel()
-    qtbot.waitUntil(lambda: results != [])
-    assert isinstance(results[0], Cancelled)
-    assert services.records("partners").count() == 0
-    assert services.status().pending_changes == 0
-
-
-def test_import_from_the_window_fills_the_list(
-    window: MainWindow, services: Services, tmp_path: Path, qtbot: QtBot
-) -> None:
-    source = _partners_csv(tmp_path / "partners.csv", 450)
-    results: list[Any] = []
-    panel = window.panels["partners"]
-    start_import(window, services, "partners", source, window.changes, on_done=results.append)
-    qtbot.waitUntil(lambda: results != [], timeout=20000)
-    report = results[0]
-    assert isinstance(report, ImportReport) and report.created == 450
-    assert "450" in import_summary(report)
-    assert panel.model.total == 450
-    assert panel.model.rowCount() == panel.model.PAGE_SIZE  # the rest loads as the list scrolls
-    panel.table.scrollToBottom()
-    qtbot.waitUntil(lambda: panel.model.rowCount() > panel.model.PAGE_SIZE)
