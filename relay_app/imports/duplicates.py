@@ -6,6 +6,9 @@ in the same country; then the same email, website, phone or name + country as an
 the file (that row plays the existing record); last a close name (rapidfuzz token-sort score) in
 the same country. Only the strongest match of a row is kept. The existing records are read once,
 as plain columns. (An id given twice in one file is an error, not a duplicate: see ``engine``.)
+
+A registration is a duplicate only of a registration of the same forum (as at the desk): the same
+person on the list of another forum is another registration, and "update" must never move them.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ CONTACT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "forums": (),
     "registrations": ("email", "phone"),
 }
+
+# Records of a kind that can only repeat one another inside the same parent.
+SCOPE_FIELDS: Mapping[str, str] = {"registrations": "forum_id"}
 
 REASONS: Mapping[str, str] = {
     "id": N_("same id"),
@@ -102,8 +108,24 @@ def _name(kind: str, values: Mapping[str, Any]) -> str:
     return fold(" ".join(str(values.get(name) or "") for name in NAME_FIELDS[kind]))
 
 
-def _country(values: Mapping[str, Any]) -> str:
-    return str(values.get("country") or "")
+def _country(kind: str, values: Mapping[str, Any]) -> str:
+    """Where names are compared: the country, within the record's forum for a registration."""
+    return _scope(kind, values) + str(values.get("country") or "")
+
+
+def _scope(kind: str, values: Mapping[str, Any]) -> str:
+    field = SCOPE_FIELDS.get(kind)
+    return f"{values.get(field) or ''}\x1f" if field else ""
+
+
+def _contact_keys(kind: str, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(reason, normalised email, website or phone), within the record's forum for a registration."""
+    scope = _scope(kind, values)
+    return [
+        (reason, scope + key)
+        for reason in CONTACT_FIELDS[kind]
+        if (key := KEYS[reason](values.get(reason))) is not None
+    ]
 
 
 def _title(kind: str, values: Mapping[str, Any]) -> str:
@@ -149,14 +171,15 @@ class _EarlierRows:
 class _Existing:
     ids: dict[str, str]  # id -> title
     by_key: dict[tuple[str, str], str]  # (reason, key) -> id
-    by_name: dict[tuple[str, str], str]  # (country, folded name) -> id
+    by_name: dict[tuple[str, str], str]  # (country, folded name) -> id (see ``_country``)
     names_in: dict[str, list[tuple[str, str]]]  # country -> [(folded name, id)]
 
 
 def _load(database: Database, kind: str) -> _Existing:
     model = RECORD_MODELS[kind]
     names, contacts = NAME_FIELDS[kind], CONTACT_FIELDS[kind]
-    columns = [model.id, *(getattr(model, n) for n in (*names, *contacts))]
+    scoped = [SCOPE_FIELDS[kind]] if kind in SCOPE_FIELDS else []
+    columns = [model.id, *(getattr(model, n) for n in (*names, *contacts, *scoped))]
     has_country = hasattr(model, "country")
     if has_country:
         columns.append(model.country)
@@ -167,12 +190,10 @@ def _load(database: Database, kind: str) -> _Existing:
             record_id = values["id"]
             name = _name(kind, values)
             found.ids[record_id] = _title(kind, values)
-            for reason in contacts:
-                key = KEYS[reason](values.get(reason))
-                if key is not None:
-                    found.by_key.setdefault((reason, key), record_id)
+            for contact in _contact_keys(kind, values):
+                found.by_key.setdefault(contact, record_id)
             if name:
-                country = _country(values)
+                country = _country(kind, values)
                 found.by_name.setdefault((country, name), record_id)
                 found.names_in[country].append((name, record_id))
     return found
@@ -208,14 +229,11 @@ def find_duplicates(
     earlier_rows = _EarlierRows(kind)
     matches: dict[int, DuplicateMatch] = {}
     choices = {country: [name for name, _id in names] for country, names in existing.names_in.items()}
-    contacts = [(reason, KEYS[reason]) for reason in CONTACT_FIELDS[kind]]
     any_existing = bool(existing.ids)  # a first import: only the file's own repeats to look for
 
     for number, values in rows:
-        name, country = _name(kind, values), _country(values)
-        keys = [
-            (reason, key) for reason, key_of in contacts if (key := key_of(values.get(reason))) is not None
-        ]
+        name, country = _name(kind, values), _country(kind, values)
+        keys: list[tuple[str, Any]] = list(_contact_keys(kind, values))
         if name:
             keys.append(("name", (country, name)))
         match = None
