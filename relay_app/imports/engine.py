@@ -375,9 +375,9 @@ def _write_plan(
                     outcome.unchanged += 1
                     continue
                 outcome.updated += 1
-                replaced = previous.setdefault(target.id, {})
+                old_values = previous.setdefault(target.id, {})
                 for name in changed:  # two rows updating one record: the first value is the old one
-                    replaced.setdefault(name, current[name])
+                    old_values.setdefault(name, current[name])
         session.flush()
         for start in range(0, len(new), BULK):
             if progress is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select, update
@@ -63,7 +64,6 @@ def record_change(
     The entry always takes a fresh sequence number, so an edit made while an earlier version of the
     entry is in flight is never mistaken for that earlier one when the server's receipt arrives.
     """
-    now = utc_now()
     if seq is None:
         seq = next_seq(session)
     entry = None
@@ -71,6 +71,20 @@ def record_change(
         entry = session.scalars(
             select(PendingChange).where(PendingChange.kind == kind, PendingChange.record_id == record_id)
         ).one_or_none()
+    return _fold(session, entry, kind, record_id, op, fields, seq, utc_now())
+
+
+def _fold(
+    session: Session,
+    entry: PendingChange | None,
+    kind: str,
+    record_id: str,
+    op: ChangeOp,
+    fields: Iterable[str],
+    seq: int,
+    now: datetime,
+) -> PendingChange:
+    """The record's outbox entry with this change folded in (a new one when ``entry`` is None)."""
     if entry is None:
         entry = PendingChange(
             kind=kind, record_id=record_id, op=op, fields=sorted(set(fields)), created_at=now, attempts=0,
@@ -101,20 +115,9 @@ def record_updates(session: Session, kind: str, changes: Sequence[tuple[str, Seq
             )
         }
         for record_id, fields, seq in chunk:
-            entry = waiting.get(record_id)
-            if entry is None:
-                entry = PendingChange(
-                    kind=kind, record_id=record_id, op="upsert", fields=sorted(set(fields)),
-                    created_at=now, attempts=0, seq=seq,
-                )
-                session.add(entry)
-                waiting[record_id] = entry
-            else:
-                entry.op = "upsert"
-                entry.fields = sorted(set(entry.fields) | set(fields))
-                entry.next_attempt_at = None
-            entry.seq = seq
-            entry.updated_at = now
+            waiting[record_id] = _fold(
+                session, waiting.get(record_id), kind, record_id, "upsert", fields, seq, now
+            )
 
 
 def pending_count(session: Session) -> int:

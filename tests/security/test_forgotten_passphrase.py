@@ -14,14 +14,22 @@ from tests.sync.conftest import REGIONS
 UNSENT = {**PARTNER, "name": "Jamais envoyee"}
 
 
-def test_the_store_is_set_aside_and_rebuilt_from_what_was_synced(
-    cli: Cli, json_file, data_dir: Path, central: Central, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
-) -> None:
+def _encrypted_with_one_synced_partner(
+    cli: Cli, json_file, central: Central, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> str:
+    """An enrolled store holding one partner the server has too, then encrypted; the partner's id."""
     assert cli("enroll", "--server", central.url, "--code", central.relay(REGIONS)).code == 0
     synced_id = cli("records", "add", "partners", "--json", json_file(PARTNER)).out.strip()
     assert cli("sync").code == 0
     feed_stdin(monkeypatch, PASSPHRASE + "\n")
     assert cli("security", "encrypt").code == 0
+    return synced_id
+
+
+def test_the_store_is_set_aside_and_rebuilt_from_what_was_synced(
+    cli: Cli, json_file, data_dir: Path, central: Central, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    synced_id = _encrypted_with_one_synced_partner(cli, json_file, central, monkeypatch)
     monkeypatch.setenv("RELAY_PASSPHRASE", PASSPHRASE)
     assert cli("records", "add", "partners", "--json", json_file(UNSENT)).code == 0  # never synced
     assert cli("db", "backup").code == 0
@@ -65,11 +73,7 @@ def test_the_store_is_set_aside_and_rebuilt_from_what_was_synced(
 def test_a_store_whose_key_files_are_both_lost_is_rebuilt_the_same_way(
     cli: Cli, json_file, data_dir: Path, central: Central, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
-    assert cli("enroll", "--server", central.url, "--code", central.relay(REGIONS)).code == 0
-    synced_id = cli("records", "add", "partners", "--json", json_file(PARTNER)).out.strip()
-    assert cli("sync").code == 0
-    feed_stdin(monkeypatch, PASSPHRASE + "\n")
-    assert cli("security", "encrypt").code == 0
+    synced_id = _encrypted_with_one_synced_partner(cli, json_file, central, monkeypatch)
     (data_dir / "store-key.json").unlink()
     (data_dir / "backups" / "store-key.json").unlink()
 

@@ -26,9 +26,10 @@ from shiboken6 import isValid
 from relay_app.formatting import format_datetime, format_integer
 from relay_app.forms import form_for
 from relay_app.i18n import _, ngettext
-from relay_app.imports import BatchView, UndoResult, list_batches, undo_batch, undo_summary
+from relay_app.imports import BatchView, UndoResult, list_batches, undo_summary
 from relay_app.services import Services
 from relay_app.ui.changes import DataChanges
+from relay_app.ui.imports.undoing import undo_operation
 from relay_app.ui.operations import Operation
 
 WHEN, KIND, FILE, CREATED, UPDATED, UNDONE = range(6)
@@ -195,8 +196,7 @@ class ImportHistoryDialog(QDialog):
                 self.reload()
 
         self.running = (
-            Operation(self, lambda _progress: undo_batch(database, records, batch.id))
-            .with_progress(_("Undoing the import…"))
+            undo_operation(self, database, records, batch.id)
             .success(lambda result: (undone(result), finished()))
             .failure(lambda error: (refused(error), finished()))
         )

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
 from relay_app.i18n import _, ngettext
-from relay_app.imports import UndoResult, undo_batch
+from relay_app.imports import UndoResult
 from relay_app.imports.batches import undo_summary
 from relay_app.imports.engine import ImportOutcome
 from relay_app.ui.imports.state import ImportState
+from relay_app.ui.imports.undoing import undo_operation
 from relay_app.ui.operations import Operation
 
 
@@ -92,8 +93,7 @@ class ResultPage(QWizardPage):
             self.result.setText(str(error))
 
         return (
-            Operation(self, lambda _progress: undo_batch(database, records, batch))
-            .with_progress(_("Undoing the import…"))
+            undo_operation(self, database, records, batch)
             .success(undone)
             .failure(refused)
             .run()
