@@ -149,3 +149,19 @@ def test_an_import_made_before_values_were_kept_says_its_updates_stay(
     assert dialog.result.text() == (
         "Import undone: 0 records deleted. 1 record it updated keeps its new values."
     )
+
+
+def test_tab_leaves_the_list_for_its_buttons_at_once(
+    window: MainWindow, qtbot: QtBot, services: Services, tmp_path: Path
+) -> None:
+    """Tried: Tab on the list of imports. Arrows move in the list; Tab goes on to Undo, not cell by
+    cell through every import's six columns."""
+    _import(services, write_csv(tmp_path / "first.csv", [
+        HEADERS, ["Coopérative des éleveurs", "Member", "Research and education", "SN", "Thiès"],
+    ]))
+    dialog = _open(window, qtbot)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    dialog.table.setFocus()
+    qtbot.waitUntil(dialog.table.hasFocus)
+    QTest.keyClick(dialog.table, Qt.Key.Key_Tab)
+    qtbot.waitUntil(dialog.undo_button.hasFocus)

@@ -100,6 +100,7 @@ class ImportHistoryDialog(QDialog):
              _("Undone on")]
         )
         self.table.setAccessibleName(_("Imports, newest first"))
+        self.table.setTabKeyNavigation(False)  # arrows move in the list; Tab goes on to its buttons
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
