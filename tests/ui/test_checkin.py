@@ -409,3 +409,16 @@ def test_a_search_matching_half_a_large_forum_shows_the_best_matches_and_says_so
     type_text(qtbot, desk.search, "aliou207")
     qtbot.waitUntil(lambda: _names(desk) == ["Saliou207 Sarr"])
     assert not desk.more_hint.isVisible()
+
+
+def test_tab_leaves_the_list_at_once_and_arrows_move_in_it(desk: CheckInDesk, qtbot: QtBot) -> None:
+    """Tried: Tab on the participants list. It goes on to the buttons below, not cell by cell
+    through every participant; the arrows still move the selection."""
+    desk.table.setFocus()
+    qtbot.waitUntil(desk.table.hasFocus)
+    desk.table.selectRow(0)
+    qtbot.keyClick(desk.table, Qt.Key.Key_Down)
+    assert desk.table.selectionModel().selectedRows()[0].row() == 1
+    qtbot.keyClick(desk.table, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not desk.table.hasFocus())
+    assert desk.isAncestorOf(QApplication.focusWidget())

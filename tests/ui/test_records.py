@@ -276,3 +276,17 @@ def test_next_and_previous_record_shortcuts(
         assert expected in panel.detail.toPlainText()
     qtbot.keyClick(panel.table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert "Beta" in panel.detail.toPlainText()
+
+
+def test_tab_leaves_a_list_at_once(window: MainWindow, services: Services, qtbot: QtBot) -> None:
+    """Tried: Tab on the partners list holding records. It goes on to the next control, not cell
+    by cell through every record's columns."""
+    services.records("partners").create(factories.partner())
+    services.records("partners").create(factories.partner(name="Réseau Sahel"))
+    panel = _open(window, "partners")
+    window.changes.records_changed.emit("partners")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+    panel.table.setFocus()
+    qtbot.waitUntil(panel.table.hasFocus)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not panel.table.hasFocus())

@@ -11,6 +11,7 @@ class RecordTable(QTableView):
         super().__init__()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setTabKeyNavigation(False)  # arrows move in the list; Tab goes on to the next control
 
     def selectRow(self, row: int) -> None:  # noqa: N802 (Qt's name)
         """Select ``row`` alone, as the program does (Ctrl+Down's next record, a saved record).
