@@ -302,8 +302,10 @@ class SyncClient:
         self.traffic.sent += len(data or b"")
         self.traffic.received += _wire_size(response)
         took = time.monotonic() - started
-        # What the server spent working is not the link's time: take it out (never below zero).
-        self.traffic.seconds += max(0.0, took - server_seconds(response))
+        # What the server spent working is not the link's time: take it out. A claim longer than
+        # the whole call cannot be true (a broken or lying server): the call counts whole.
+        worked = server_seconds(response)
+        self.traffic.seconds += took - worked if worked <= took else took
         return response
 
     def _call(

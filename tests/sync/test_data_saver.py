@@ -130,3 +130,20 @@ def test_a_throttled_link_keeps_files_for_later_whatever_the_server_worked(
         summary = relay.sync(server_url=proxy.url)
     assert summary.pushed == 151  # the records and the file's link
     assert not _files_moved(summary) and summary.files_held_back
+
+
+def test_a_server_claiming_more_time_than_the_call_took_is_not_believed(
+    central: Central, make_relay: Callable[..., Relay]
+) -> None:
+    """Tried: every answer says the server worked for a day. Believed, the calls would take no
+    link time at all and any link would look good; the calls count whole instead."""
+    def lying(request: Request, reply: Reply) -> Reply:
+        headers = {name: value for name, value in reply.headers.items()
+                   if name.lower() != "server-timing"}
+        return Reply(reply.status, reply.body, {**headers, "Server-Timing": "app;dur=86400000"})
+
+    relay = _relay_with_a_file(make_relay, 20)
+    with LocalHttpServer(forwarding(central.url, lying)) as server:
+        engine = relay.engine(server_url=server.url)
+        assert engine.sync().in_sync
+    assert engine.client.traffic.seconds > 0
